@@ -1,0 +1,59 @@
+"""Builds the FastAPI app: every router under `/api` and again under `/api/v1` (spec §3.1)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import RedirectResponse
+
+from entri.auth.router import router as auth_router
+from entri.core.config import Settings, get_settings
+from entri.core.db import Database, get_database
+from entri.core.http import BodyLimitMiddleware, install_error_handlers
+from entri.keys.router import router as keys_router
+from entri.organizations.router import router as orgs_router
+from entri.projects.router import router as projects_router
+from entri.tokens.router import router as tokens_router
+from entri.translations.router import router as translations_router
+
+ROUTERS = (auth_router, orgs_router, tokens_router, projects_router, keys_router, translations_router)
+
+DESCRIPTION = """Entri translation management API.
+
+Authenticate with `X-API-Key: entri_…` (API tokens) or the session cookie set by
+`POST /api/auth/login`. Every route also answers under `/api/v1`. Errors share one body:
+`{statusCode, error, message, timestamp, path}`."""
+
+
+def _api(include_in_schema: bool) -> APIRouter:
+    api = APIRouter(include_in_schema=include_in_schema)
+    for router in ROUTERS:
+        api.include_router(router)
+    return api
+
+
+def create_app(database: Database | None = None, settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Entri API",
+        version="1.0.0",
+        description=DESCRIPTION,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.database = database or get_database(settings.resolved_database_url())
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.include_router(_api(True), prefix="/api")
+    app.include_router(_api(False), prefix="/api/v1")
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/api/docs")
+
+    @app.get("/api/health", tags=["Meta"], summary="Liveness probe")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,1 @@
+"""auth: models, schemas, service and router of one vertical slice."""

@@ -1,0 +1,67 @@
+"""Password login and browser sessions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from entri.auth.models import AuthSession
+from entri.core.clock import utcnow
+from entri.core.config import get_settings
+from entri.core.errors import Unauthorized
+from entri.core.ids import new_id
+from entri.core.security import hash_token, random_secret, verify_password
+from entri.organizations import service as orgs
+from entri.organizations.models import Membership, User
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    cookie_value: str
+    user: User
+    membership: Membership
+
+
+def login(session: Session, *, email: str, password: str, organization_id: str | None = None) -> LoginResult:
+    user = orgs.find_user_by_email(session, email=email)
+    # Same message for unknown user and wrong password: no account enumeration.
+    if user is None or not verify_password(user.password_hash, password):
+        raise Unauthorized("Invalid email or password")
+    membership = (
+        orgs.membership_of(session, organization_id=organization_id, user_id=user.id)
+        if organization_id
+        else orgs.first_membership(session, user_id=user.id)
+    )
+    if membership is None:
+        raise Unauthorized("You are not a member of this organization")
+    value = random_secret(32)
+    session.add(
+        AuthSession(
+            id=new_id("sess"),
+            token_hash=hash_token(value),
+            user_id=user.id,
+            organization_id=membership.organization_id,
+            expires_at=utcnow() + timedelta(days=get_settings().session_days),
+        )
+    )
+    session.commit()
+    return LoginResult(cookie_value=value, user=user, membership=membership)
+
+
+def logout(session: Session, *, cookie_value: str) -> None:
+    session.execute(delete(AuthSession).where(AuthSession.token_hash == hash_token(cookie_value)))
+    session.commit()
+
+
+def resolve_session(session: Session, *, cookie_value: str) -> tuple[User, Membership] | None:
+    row = session.scalar(select(AuthSession).where(AuthSession.token_hash == hash_token(cookie_value)))
+    if row is None or row.expires_at <= utcnow():
+        return None
+    membership = orgs.membership_of(session, organization_id=row.organization_id, user_id=row.user_id)
+    user = orgs.get_user(session, user_id=row.user_id)
+    if membership is None or user is None:
+        return None
+    return user, membership

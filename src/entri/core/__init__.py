@@ -1,0 +1,1 @@
+"""Cross-cutting infrastructure: config, database, ids, errors, pagination, auth dependencies."""

@@ -1,0 +1,34 @@
+"""Settings from the environment (`ENTRI_*`), with defaults that make `make run` work as is."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ENTRI_", extra="ignore")
+
+    data_dir: Path = Path("./data")
+    database_url: str = ""
+    """Empty means SQLite at `<data_dir>/entri.db`."""
+    admin_email: str = "admin@localhost"
+    admin_password: str | None = None
+    org_name: str = "My Organization"
+    max_body_bytes: int = 20 * 1024 * 1024
+    session_days: int = 30
+    cookie_secure: bool = False
+    """Off by default because `make run` serves plain HTTP on loopback; set it behind TLS."""
+    public_url: str = "http://127.0.0.1:8080"
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'entri.db').resolve()}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

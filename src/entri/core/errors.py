@@ -1,0 +1,43 @@
+"""Domain errors with the HTTP status they mean; services raise these, never HTTPException."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+
+class ApiError(Exception):
+    status_code: int = 400
+
+    def __init__(self, message: str | list[str], *, status_code: int | None = None) -> None:
+        super().__init__(message if isinstance(message, str) else "; ".join(message))
+        self.message = message
+        if status_code is not None:
+            self.status_code = status_code
+
+    @property
+    def error(self) -> str:
+        return HTTPStatus(self.status_code).phrase
+
+
+class BadRequest(ApiError):
+    status_code = 400
+
+
+class Unauthorized(ApiError):
+    status_code = 401
+
+
+class Forbidden(ApiError):
+    status_code = 403
+
+
+class NotFound(ApiError):
+    status_code = 404
+
+
+class Conflict(ApiError):
+    status_code = 409
+
+
+class PayloadTooLarge(ApiError):
+    status_code = 413

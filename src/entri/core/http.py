@@ -1,0 +1,147 @@
+"""HTTP plumbing: the spec's error body for every failure, and the request body cap."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from entri.core.clock import iso, utcnow
+from entri.core.errors import ApiError
+from entri.formats.catalog import FormatError
+
+PHRASES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    413: "Payload Too Large",
+    422: "Unprocessable Entity",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+}
+
+
+def error_body(status: int, message: str | list[str], path: str) -> dict[str, Any]:
+    return {
+        "statusCode": status,
+        "error": PHRASES.get(status, "Error"),
+        "message": message,
+        "timestamp": iso(utcnow()),
+        "path": path,
+    }
+
+
+def error_response(
+    status: int, message: str | list[str], path: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(error_body(status, message, path), status_code=status, headers=headers)
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "cookie")]
+    return ".".join(parts) or "body"
+
+
+def _validation_messages(exc: RequestValidationError) -> list[str]:
+    messages = []
+    for err in exc.errors():
+        field = _field(tuple(err.get("loc", ())))
+        kind = err.get("type", "")
+        if kind == "extra_forbidden":
+            messages.append(f"property {field} should not exist")
+        elif kind == "missing":
+            messages.append(f"{field} should not be empty")
+        elif kind == "json_invalid":
+            messages.append(f"body is not valid JSON: {err.get('ctx', {}).get('error', 'parse error')}")
+        else:
+            messages.append(f"{field}: {err.get('msg', 'invalid value')}")
+    return messages or ["Invalid request"]
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.status_code, exc.message, request.url.path)
+
+    @app.exception_handler(FormatError)
+    async def _format_error(request: Request, exc: FormatError) -> JSONResponse:
+        return error_response(400, str(exc), request.url.path)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(400, _validation_messages(exc), request.url.path)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = exc.detail if isinstance(exc.detail, str) else PHRASES.get(exc.status_code, "Error")
+        if exc.status_code == 404 and message == "Not Found":
+            message = f"Cannot {request.method} {request.url.path}"
+        return error_response(exc.status_code, message, request.url.path, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        return error_response(500, "Internal server error", request.url.path)
+
+
+class BodyLimitMiddleware:
+    """Reject bodies over the cap with 413 before any handler buffers them.
+
+    Checks Content-Length up front and counts streamed chunks for chunked uploads.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_bytes:
+            await self._reject(scope, send)
+            return
+        received = 0
+        too_large = False
+
+        async def limited_receive() -> Message:
+            nonlocal received, too_large
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    too_large = True
+                    # FastAPI re-raises HTTPException from body parsing; anything else becomes 400.
+                    raise StarletteHTTPException(413, f"Request body exceeds the limit of {self.max_bytes} bytes")
+            return message
+
+        response_started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except StarletteHTTPException:
+            if not (too_large and not response_started):
+                raise
+            await self._reject(scope, send)
+
+    async def _reject(self, scope: Scope, send: Send) -> None:
+        response = error_response(413, f"Request body exceeds the limit of {self.max_bytes} bytes", scope["path"])
+        await response(scope, _empty_receive, send)
+
+
+async def _empty_receive() -> Message:
+    return {"type": "http.disconnect"}

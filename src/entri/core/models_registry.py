@@ -1,0 +1,8 @@
+"""Imports every models module so `Base.metadata` is complete (Alembic, tests)."""
+
+from entri.auth import models as _auth  # noqa: F401
+from entri.keys import models as _keys  # noqa: F401
+from entri.organizations import models as _orgs  # noqa: F401
+from entri.projects import models as _projects  # noqa: F401
+from entri.tokens import models as _tokens  # noqa: F401
+from entri.translations import models as _translations  # noqa: F401

@@ -1,0 +1,50 @@
+"""Page/limit parsing and the `{data, meta}` envelope (decisions.md 17)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from entri.core.errors import BadRequest
+
+MAX_LIMIT = 200
+DEFAULT_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class PageParams:
+    page: int = 1
+    limit: int = DEFAULT_LIMIT
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.limit
+
+    @classmethod
+    def parse(cls, page: str | None, limit: str | None) -> PageParams:
+        """Lenient where the spec says so (page<1 -> 1, limit>200 -> 200), strict on non-numbers."""
+        return cls(
+            page=max(1, _as_int("page", page, 1)), limit=min(MAX_LIMIT, max(1, _as_int("limit", limit, DEFAULT_LIMIT)))
+        )
+
+
+def _as_int(name: str, raw: str | None, default: int) -> int:
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise BadRequest([f"{name} must be a number"]) from None
+
+
+def envelope(data: list[Any], total: int, params: PageParams) -> dict[str, Any]:
+    return {
+        "data": data,
+        "meta": {
+            "page": params.page,
+            "limit": params.limit,
+            "total": total,
+            "totalPages": max(1, math.ceil(total / params.limit)) if total else 0,
+        },
+    }

@@ -1,0 +1,27 @@
+"""The authenticated caller, whatever the credential (session cookie or API token)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from entri.core.errors import Forbidden
+from entri.core.permissions import Permission, allows
+
+
+@dataclass(frozen=True)
+class Principal:
+    organization_id: str
+    role: str
+    user_id: str | None
+    display_name: str
+    token_id: str | None = None
+    project_id: str | None = None
+    """Set for project tokens: the only project this caller may reach."""
+    scopes: frozenset[str] = field(default_factory=frozenset)
+
+    def can(self, permission: Permission) -> bool:
+        return allows(self.role, permission)
+
+    def require(self, permission: Permission) -> None:
+        if not self.can(permission):
+            raise Forbidden(f"Your role '{self.role}' does not allow this action ({permission.value})")

@@ -1,0 +1,55 @@
+"""Pydantic building blocks shared by every slice's schemas."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from entri.core.languages import InvalidLanguage, normalize_language
+
+
+class RequestModel(BaseModel):
+    """Request bodies reject unknown fields: a typo must not be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=False)
+
+
+class ResponseModel(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+
+def _language(value: str) -> str:
+    try:
+        return normalize_language(value)
+    except InvalidLanguage as exc:
+        raise ValueError(str(exc)) from None
+
+
+LanguageCode = Annotated[str, Field(min_length=1, max_length=35), AfterValidator(_language)]
+
+
+class Meta(ResponseModel):
+    page: int
+    limit: int
+    total: int
+    totalPages: int
+
+
+class ErrorOut(ResponseModel):
+    statusCode: int
+    error: str
+    message: str | list[str]
+    timestamp: str
+    path: str
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut, "description": text}
+    for code, text in (
+        (400, "Validation failed"),
+        (401, "Missing or invalid credentials"),
+        (403, "Not allowed for your role"),
+        (404, "Not found or not in your organization"),
+    )
+}

@@ -1,0 +1,109 @@
+"""The one in-memory model every codec and the database agree on.
+
+A codec turns bytes into a `Catalog` and back. The import service maps entries onto keys and
+translations; the export service builds a `Catalog` from the database and asks the codec to
+render it. Nothing here knows about a file's syntax or about SQL.
+
+Lossless re-export needs more than the translatable data: comments, blank lines, indentation,
+untranslatable resources, the raw escaped form of each value. A codec may keep all of that in
+`Catalog.memo` (opaque, codec-private). Render patches the memo where values changed; a
+Catalog without a memo renders in the codec's documented canonical style. The memo and
+`Entry.extra` never take part in equality, so `parse(render(c)) == c` compares meaning only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+PLURAL_CATEGORIES: tuple[str, ...] = ("zero", "one", "two", "few", "many", "other")
+"""CLDR plural categories in canonical order. `other` always exists in a complete set."""
+
+EntryState = Literal["untranslated", "translated", "reviewed", "approved"]
+"""Same vocabulary as a translation's status; `None` on an entry means the file says nothing."""
+
+
+class FormatError(ValueError):
+    """The only exception a codec may raise on bad input; the API turns it into a 400.
+
+    `line` and `column` are 1-based positions in the decoded text when the codec knows them.
+    """
+
+    def __init__(self, message: str, *, line: int | None = None, column: int | None = None) -> None:
+        self.message = message
+        self.line = line
+        self.column = column
+        where = ""
+        if line is not None:
+            where = f" (line {line}" + (f", column {column}" if column is not None else "") + ")"
+        super().__init__(message + where)
+
+
+@dataclass
+class Entry:
+    """One translatable unit: a key in one language, singular or plural.
+
+    Exactly one of `value` and `plurals` is set for a unit that has text; both may be `None`
+    for a unit present in the file without a translation (an empty PO `msgstr` in a
+    bilingual file, an XLIFF unit without `<target>`). An empty string is a value.
+    """
+
+    key: str
+    value: str | None = None
+    plurals: dict[str, str] | None = None
+    """CLDR category -> text. Keep categories the language "should not have"; never invent."""
+    namespace: str = ""
+    context: str | None = None
+    """msgctxt, Android `product`, XLIFF `resname` when it differs from the id."""
+    source: str | None = None
+    """Source-language text in bilingual formats (XLIFF `<source>`, PO `msgid`)."""
+    source_plurals: dict[str, str] | None = None
+    description: str | None = None
+    """Developer comment (PO `#.`, ARB `description`, comment above an Android string)."""
+    translator_comment: str | None = None
+    references: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    """Free-form flags such as `fuzzy`, `c-format`, `formatted=false`."""
+    translatable: bool = True
+    max_length: int | None = None
+    state: EntryState | None = None
+    placeholders: dict[str, Any] | None = None
+    """ARB placeholder metadata, verbatim."""
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    """Codec-private per-entry data (raw escaped text, original key names); not compared."""
+
+    @property
+    def is_plural(self) -> bool:
+        return self.plurals is not None
+
+    def text(self) -> str | None:
+        """The single text that stands for this entry: the value, or the `other` form."""
+        if self.plurals is not None:
+            return self.plurals.get("other")
+        return self.value
+
+
+@dataclass
+class Catalog:
+    """All entries of one file in one language, in file order."""
+
+    language: str
+    entries: list[Entry] = field(default_factory=list)
+    source_language: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    """File-level metadata that is data, not layout (PO header fields, ARB `@@` globals)."""
+    memo: Any = field(default=None, compare=False, repr=False)
+    """Codec-private record of the original document for byte-identical re-render."""
+
+    def by_key(self) -> dict[tuple[str, str, str | None], Entry]:
+        """Index by identity (namespace, key, context); later duplicates win, as in files."""
+        return {(e.namespace, e.key, e.context): e for e in self.entries}
+
+    def without_memo(self) -> Catalog:
+        """A copy that renders canonically, as an export built from the database would."""
+        return Catalog(
+            language=self.language,
+            entries=[Entry(**{k: v for k, v in e.__dict__.items() if k != "extra"}) for e in self.entries],
+            source_language=self.source_language,
+            headers=dict(self.headers),
+        )

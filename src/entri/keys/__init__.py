@@ -1,0 +1,1 @@
+"""keys: models, schemas, service and router of one vertical slice."""

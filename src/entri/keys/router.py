@@ -1,0 +1,124 @@
+"""Key routes (spec §4.2, decisions.md 3-4). Bulk routes are declared before `/{key_id}`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+from sqlalchemy.orm import Session
+
+from entri.core.deps import CurrentPrincipal, DbSession, Paging, language_param
+from entri.core.pagination import envelope
+from entri.core.schemas import ERROR_RESPONSES
+from entri.keys import service
+from entri.keys.models import Key
+from entri.keys.schemas import (
+    BulkCreated,
+    BulkDeleted,
+    BulkUpdated,
+    KeyBulkCreate,
+    KeyBulkDelete,
+    KeyBulkUpdate,
+    KeyCreate,
+    KeyOut,
+    KeyPage,
+    KeyUpdate,
+    key_out,
+)
+from entri.projects.deps import ReadProject, WriteProject
+from entri.projects.models import Project
+from entri.translations import service as translations
+
+router = APIRouter(prefix="/projects/{project_id}/keys", tags=["Translation Keys"], responses=ERROR_RESPONSES)
+
+
+def _fields(body: KeyCreate) -> service.KeyFields:
+    return service.KeyFields(
+        key=body.key,
+        namespace=body.namespace,
+        description=body.description,
+        tags=body.tags,
+        is_plural=body.isPlural,
+        max_length=body.maxLength,
+        context=body.context,
+        source_value=body.sourceValue,
+        source_plurals=body.sourcePluralForms,
+    )
+
+
+def _out(session: Session, project: Project, keys: list[Key]) -> list[dict[str, Any]]:
+    sources = translations.values_for(session, key_ids=[k.id for k in keys], language=project.source_language)
+    return [key_out(k, sources.get(k.id)) for k in keys]
+
+
+@router.post("/bulk", status_code=201, response_model=BulkCreated, summary="Create up to 1,000 keys (all or nothing)")
+def bulk_create(
+    body: KeyBulkCreate, project: WriteProject, session: DbSession, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    keys = service.create_keys(session, principal=principal, project=project, items=[_fields(k) for k in body.keys])
+    return {"created": len(keys), "keys": _out(session, project, keys)}
+
+
+@router.patch("/bulk", response_model=BulkUpdated, summary="Update up to 1,000 keys (all or nothing)")
+def bulk_update(
+    body: KeyBulkUpdate, project: WriteProject, session: DbSession, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    items = [k.model_dump(exclude_unset=True, by_alias=True) for k in body.keys]
+    return {"updated": service.update_keys(session, principal=principal, project=project, items=items)}
+
+
+@router.delete("/bulk", response_model=BulkDeleted, summary="Delete up to 1,000 keys")
+def bulk_delete(
+    body: KeyBulkDelete, project: WriteProject, session: DbSession, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    deleted, missing = service.delete_keys(session, principal=principal, project=project, key_ids=body.keyIds)
+    return {"deleted": deleted, "notFound": missing}
+
+
+@router.post("", status_code=201, response_model=KeyOut, summary="Create a key")
+def create_key(
+    body: KeyCreate, project: WriteProject, session: DbSession, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    key = service.create_key(session, principal=principal, project=project, fields=_fields(body))
+    return _out(session, project, [key])[0]
+
+
+@router.get("", response_model=KeyPage, summary="List keys (filters: namespace, tag, search, untranslated)")
+def list_keys(
+    project: ReadProject,
+    session: DbSession,
+    paging: Paging,
+    namespace: str | None = None,
+    tag: str | None = None,
+    search: str | None = None,
+    untranslated: str | None = None,
+) -> dict[str, Any]:
+    filters = service.KeyFilters(
+        namespace=namespace,
+        tag=tag,
+        search=search,
+        untranslated=language_param(untranslated, "untranslated") if untranslated else None,
+    )
+    keys, total = service.list_keys(session, project=project, filters=filters, params=paging)
+    return envelope(_out(session, project, keys), total, paging)
+
+
+@router.get("/{key_id}", response_model=KeyOut, summary="Get a key")
+def get_key(key_id: str, project: ReadProject, session: DbSession) -> dict[str, Any]:
+    return _out(session, project, [service.get_key(session, project=project, key_id=key_id)])[0]
+
+
+@router.patch("/{key_id}", response_model=KeyOut, summary="Update a key (partial)")
+def update_key(
+    key_id: str, body: KeyUpdate, project: WriteProject, session: DbSession, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    key = service.update_key(
+        session, principal=principal, project=project, key_id=key_id, changes=body.model_dump(exclude_unset=True)
+    )
+    return _out(session, project, [key])[0]
+
+
+@router.delete("/{key_id}", status_code=204, summary="Delete a key with its translations and history")
+def delete_key(key_id: str, project: WriteProject, session: DbSession, principal: CurrentPrincipal) -> Response:
+    service.delete_key(session, principal=principal, project=project, key_id=key_id)
+    return Response(status_code=204)

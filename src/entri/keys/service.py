@@ -1,0 +1,257 @@
+"""Translation keys: create, read, list with filters, update, delete, and their bulk forms.
+
+Bulk calls are all-or-nothing (decisions.md 4): everything is validated before anything is
+written, and the whole batch shares one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from entri.core.clock import utcnow
+from entri.core.errors import BadRequest, Conflict, NotFound
+from entri.core.ids import new_id
+from entri.core.pagination import PageParams
+from entri.core.permissions import Permission
+from entri.core.principal import Principal
+from entri.keys.models import Key, KeyTag
+from entri.projects.models import Project
+from entri.translations import service as translations
+
+MAX_BULK = 1000
+
+
+def name_hash(name: str) -> str:
+    return hashlib.sha256(name.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class KeyFields:
+    key: str
+    namespace: str = ""
+    description: str | None = None
+    tags: list[str] = field(default_factory=list)
+    is_plural: bool = False
+    max_length: int | None = None
+    context: str | None = None
+    source_value: str | None = None
+    source_plurals: dict[str, str] | None = None
+
+
+def get_key(session: Session, *, project: Project, key_id: str) -> Key:
+    key = session.get(Key, key_id) if len(key_id) <= 64 else None
+    if key is None or key.project_id != project.id:
+        raise NotFound("Key not found")
+    return key
+
+
+def find_key(session: Session, *, project_id: str, namespace: str, name: str) -> Key | None:
+    return session.scalar(
+        select(Key).where(Key.project_id == project_id, Key.namespace == namespace, Key.name_hash == name_hash(name))
+    )
+
+
+def find_keys_by_name(session: Session, *, project_id: str, name: str) -> list[Key]:
+    return list(session.scalars(select(Key).where(Key.project_id == project_id, Key.name_hash == name_hash(name))))
+
+
+def keys_by_identity(session: Session, *, project_id: str) -> dict[tuple[str, str], Key]:
+    """All keys of a project by (namespace, name), for importers that touch many at once."""
+    return {(k.namespace, k.name): k for k in session.scalars(select(Key).where(Key.project_id == project_id))}
+
+
+def _set_tags(key: Key, tags: Sequence[str]) -> None:
+    key.tag_rows = [KeyTag(tag=t, position=i) for i, t in enumerate(dict.fromkeys(tags))]
+
+
+def add_key(session: Session, *, project: Project, fields: KeyFields, actor: translations.Actor) -> Key:
+    """Insert one key (no permission check, no commit): the building block for every creator."""
+    key = Key(
+        id=new_id("key"),
+        project_id=project.id,
+        namespace=fields.namespace,
+        name=fields.key,
+        name_hash=name_hash(fields.key),
+        description=fields.description,
+        context=fields.context,
+        is_plural=fields.is_plural or fields.source_plurals is not None,
+        max_length=fields.max_length,
+    )
+    _set_tags(key, fields.tags)
+    session.add(key)
+    session.flush()
+    if fields.source_value is not None or fields.source_plurals is not None:
+        translations.write_translation(
+            session,
+            key=key,
+            language=project.source_language,
+            value=fields.source_value,
+            plurals=fields.source_plurals,
+            source="human",
+            actor=actor,
+        )
+    return key
+
+
+def _require_new_names(session: Session, *, project: Project, items: Sequence[KeyFields]) -> None:
+    seen: set[tuple[str, str]] = set()
+    duplicates: list[str] = []
+    for i, item in enumerate(items):
+        ident = (item.namespace, item.key)
+        if ident in seen:
+            duplicates.append(f"keys[{i}]: '{item.key}' appears twice in namespace '{item.namespace}'")
+        seen.add(ident)
+    hashes = {name_hash(k) for _, k in seen}
+    existing = (
+        session.execute(
+            select(Key.namespace, Key.name).where(Key.project_id == project.id, Key.name_hash.in_(hashes))
+        ).all()
+        if hashes
+        else []
+    )
+    for namespace, name in existing:
+        if (namespace, name) in seen:
+            duplicates.append(f"Key '{name}' already exists in namespace '{namespace}'")
+    if duplicates:
+        raise Conflict(duplicates)
+
+
+def create_key(session: Session, *, principal: Principal, project: Project, fields: KeyFields) -> Key:
+    principal.require(Permission.MANAGE_KEYS)
+    _require_new_names(session, project=project, items=[fields])
+    key = add_key(session, project=project, fields=fields, actor=translations.Actor.of(principal))
+    session.commit()
+    return key
+
+
+def create_keys(session: Session, *, principal: Principal, project: Project, items: Sequence[KeyFields]) -> list[Key]:
+    principal.require(Permission.MANAGE_KEYS)
+    _bulk_size(items)
+    _require_new_names(session, project=project, items=items)
+    actor = translations.Actor.of(principal)
+    keys = [add_key(session, project=project, fields=f, actor=actor) for f in items]
+    session.commit()
+    return keys
+
+
+def _bulk_size(items: Sequence[Any]) -> None:
+    if not items:
+        raise BadRequest(["keys should not be empty"])
+    if len(items) > MAX_BULK:
+        raise BadRequest([f"at most {MAX_BULK} items per bulk call ({len(items)} given)"])
+
+
+def _apply_changes(session: Session, *, project: Project, key: Key, changes: dict[str, Any]) -> None:
+    new_name = changes.get("key", key.name)
+    new_namespace = changes.get("namespace", key.namespace)
+    if new_name is None or new_namespace is None:
+        raise BadRequest(["key and namespace cannot be null"])
+    if (new_namespace, new_name) != (key.namespace, key.name):
+        other = find_key(session, project_id=project.id, namespace=new_namespace, name=new_name)
+        if other is not None and other.id != key.id:
+            raise Conflict(f"Key '{new_name}' already exists in namespace '{new_namespace}'")
+        key.name, key.name_hash, key.namespace = new_name, name_hash(new_name), new_namespace
+    if "description" in changes:
+        key.description = changes["description"]
+    if "context" in changes:
+        key.context = changes["context"]
+    if "maxLength" in changes:
+        key.max_length = changes["maxLength"]
+    if "isPlural" in changes and changes["isPlural"] is not None:
+        key.is_plural = bool(changes["isPlural"])
+    if "tags" in changes:
+        _set_tags(key, changes["tags"] or [])
+    key.updated_at = utcnow()
+
+
+def update_key(
+    session: Session, *, principal: Principal, project: Project, key_id: str, changes: dict[str, Any]
+) -> Key:
+    principal.require(Permission.MANAGE_KEYS)
+    key = get_key(session, project=project, key_id=key_id)
+    _apply_changes(session, project=project, key=key, changes=changes)
+    session.commit()
+    return key
+
+
+def update_keys(session: Session, *, principal: Principal, project: Project, items: Sequence[dict[str, Any]]) -> int:
+    principal.require(Permission.MANAGE_KEYS)
+    _bulk_size(items)
+    ids = [str(item["_id"]) for item in items]
+    found = {k.id: k for k in session.scalars(select(Key).where(Key.project_id == project.id, Key.id.in_(ids)))}
+    missing = [f"keys[{i}]._id '{kid}' not found" for i, kid in enumerate(ids) if kid not in found]
+    if missing:
+        raise BadRequest(missing)
+    if len(set(ids)) != len(ids):
+        raise BadRequest(["keys: the same _id appears more than once"])
+    for item in items:
+        changes = {k: v for k, v in item.items() if k != "_id"}
+        _apply_changes(session, project=project, key=found[str(item["_id"])], changes=changes)
+        session.flush()
+    session.commit()
+    return len(items)
+
+
+def delete_key(session: Session, *, principal: Principal, project: Project, key_id: str) -> Key:
+    principal.require(Permission.MANAGE_KEYS)
+    key = get_key(session, project=project, key_id=key_id)
+    session.delete(key)
+    session.commit()
+    return key
+
+
+def delete_keys(
+    session: Session, *, principal: Principal, project: Project, key_ids: Sequence[str]
+) -> tuple[int, list[str]]:
+    principal.require(Permission.MANAGE_KEYS)
+    if len(key_ids) > MAX_BULK:
+        raise BadRequest([f"at most {MAX_BULK} items per bulk call ({len(key_ids)} given)"])
+    wanted = list(dict.fromkeys(key_ids))
+    found = set(session.scalars(select(Key.id).where(Key.project_id == project.id, Key.id.in_(wanted))))
+    if found:
+        session.execute(delete(Key).where(Key.id.in_(found)))
+    session.commit()
+    return len(found), [k for k in wanted if k not in found]
+
+
+@dataclass(frozen=True)
+class KeyFilters:
+    namespace: str | None = None
+    tag: str | None = None
+    search: str | None = None
+    untranslated: str | None = None
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def list_keys(session: Session, *, project: Project, filters: KeyFilters, params: PageParams) -> tuple[list[Key], int]:
+    query = select(Key).where(Key.project_id == project.id)
+    if filters.namespace is not None:
+        query = query.where(Key.namespace == filters.namespace)
+    if filters.tag:
+        query = query.where(Key.id.in_(select(KeyTag.key_id).where(KeyTag.tag == filters.tag)))
+    if filters.search:
+        pattern = _like(filters.search)
+        query = query.where(
+            or_(
+                Key.name.ilike(pattern, escape="\\"),
+                Key.description.ilike(pattern, escape="\\"),
+                Key.id.in_(translations.key_ids_matching(project_id=project.id, text=pattern)),
+            )
+        )
+    if filters.untranslated:
+        query = query.where(
+            Key.id.not_in(translations.translated_key_ids(project_id=project.id, language=filters.untranslated))
+        )
+    total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+    rows = session.scalars(query.order_by(Key.namespace, Key.name, Key.id).offset(params.offset).limit(params.limit))
+    return list(rows), total

@@ -1,0 +1,1 @@
+"""organizations: models, schemas, service and router of one vertical slice."""

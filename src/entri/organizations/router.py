@@ -1,0 +1,113 @@
+"""Organization and member routes (spec §4.12, decisions.md 12, 15)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+from pydantic import Field
+
+from entri.core.clock import iso
+from entri.core.config import get_settings
+from entri.core.deps import CurrentPrincipal, DbSession
+from entri.core.permissions import Role
+from entri.core.schemas import ERROR_RESPONSES, RequestModel, ResponseModel
+from entri.organizations import service
+from entri.organizations.models import Organization
+
+router = APIRouter(prefix="/organizations", tags=["Organization"], responses=ERROR_RESPONSES)
+
+MemberRole = Role
+
+
+class InviteBody(RequestModel):
+    email: str = Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$", examples=["alice@acme.com"])
+    role: MemberRole = Field(examples=["translator"])
+    name: str | None = Field(default=None, max_length=200)
+
+
+class RoleBody(RequestModel):
+    role: MemberRole
+
+
+class MemberOut(ResponseModel):
+    userId: str
+    name: str
+    email: str
+    role: str
+    joinedAt: str
+    pending: bool
+
+
+class InviteOut(MemberOut):
+    inviteUrl: str
+    inviteToken: str
+
+
+class OrganizationOut(ResponseModel):
+    id: str = Field(alias="_id")
+    name: str
+    slug: str
+    settings: dict[str, Any]
+    createdAt: str
+
+
+def _org_out(org: Organization) -> dict[str, Any]:
+    return {
+        "_id": org.id,
+        "name": org.name,
+        "slug": org.slug,
+        "settings": org.settings or {},
+        "createdAt": iso(org.created_at),
+    }
+
+
+def _member_out(member: service.Member) -> dict[str, Any]:
+    return {
+        "userId": member.user.id,
+        "name": member.user.name,
+        "email": member.user.email,
+        "role": member.membership.role,
+        "joinedAt": iso(member.membership.joined_at),
+        "pending": member.user.password_hash is None,
+    }
+
+
+@router.get("/{org_id}", response_model=OrganizationOut, summary="The caller's organization")
+def get_org(org_id: str, session: DbSession, principal: CurrentPrincipal) -> dict[str, Any]:
+    org = service.get_organization(session, organization_id=service.resolve_org_id(principal, org_id))
+    return _org_out(org)
+
+
+@router.get("/{org_id}/members", response_model=list[MemberOut], summary="Members (plain array)")
+def list_members(org_id: str, session: DbSession, principal: CurrentPrincipal) -> list[dict[str, Any]]:
+    org = service.resolve_org_id(principal, org_id)
+    return [_member_out(m) for m in service.list_members(session, organization_id=org)]
+
+
+@router.post(
+    "/{org_id}/members/invite",
+    status_code=201,
+    response_model=InviteOut,
+    summary="Invite a member; returns a one-time invitation URL",
+)
+def invite(org_id: str, body: InviteBody, session: DbSession, principal: CurrentPrincipal) -> dict[str, Any]:
+    service.resolve_org_id(principal, org_id)
+    invitation = service.invite_member(session, principal=principal, email=body.email, role=body.role, name=body.name)
+    url = f"{get_settings().public_url.rstrip('/')}/invite/{invitation.token}"
+    return {**_member_out(invitation.member), "inviteUrl": url, "inviteToken": invitation.token}
+
+
+@router.patch("/{org_id}/members/{user_id}", response_model=MemberOut, summary="Change a member's role")
+def change_role(
+    org_id: str, user_id: str, body: RoleBody, session: DbSession, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    service.resolve_org_id(principal, org_id)
+    return _member_out(service.change_role(session, principal=principal, user_id=user_id, role=body.role))
+
+
+@router.delete("/{org_id}/members/{user_id}", status_code=204, summary="Remove a member")
+def remove_member(org_id: str, user_id: str, session: DbSession, principal: CurrentPrincipal) -> Response:
+    service.resolve_org_id(principal, org_id)
+    service.remove_member(session, principal=principal, user_id=user_id)
+    return Response(status_code=204)

@@ -1,0 +1,1 @@
+"""projects: models, schemas, service and router of one vertical slice."""

@@ -1,0 +1,66 @@
+"""Project request and response bodies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from entri.core.clock import iso
+from entri.core.schemas import LanguageCode, Meta, RequestModel, ResponseModel
+from entri.projects.models import Project
+
+
+class ProjectCreate(RequestModel):
+    name: str = Field(min_length=1, max_length=200, examples=["Marketing Website"])
+    description: str | None = Field(default=None, max_length=10_000)
+    sourceLanguage: LanguageCode = Field(examples=["en"])
+    targetLanguages: list[LanguageCode] = Field(default_factory=list, max_length=500, examples=[["fr", "de", "pt-BR"]])
+    preferredModel: str | None = Field(default=None, max_length=100)
+
+
+class ProjectUpdate(RequestModel):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=10_000)
+    sourceLanguage: LanguageCode | None = None
+    targetLanguages: list[LanguageCode] | None = Field(default=None, max_length=500)
+    preferredModel: str | None = Field(default=None, max_length=100)
+
+
+class LanguageAdd(RequestModel):
+    language: LanguageCode = Field(examples=["fr"])
+
+
+class ProjectOut(ResponseModel):
+    id: str = Field(alias="_id", examples=["proj_6abc123def456"])
+    name: str
+    description: str | None
+    sourceLanguage: str
+    targetLanguages: list[str]
+    organization: str
+    preferredModel: str | None
+    archived: bool
+    archivedAt: str | None
+    createdAt: str
+    updatedAt: str
+
+
+class ProjectPage(ResponseModel):
+    data: list[ProjectOut]
+    meta: Meta
+
+
+def project_out(project: Project) -> dict[str, Any]:
+    return {
+        "_id": project.id,
+        "name": project.name,
+        "description": project.description,
+        "sourceLanguage": project.source_language,
+        "targetLanguages": list(project.target_languages),
+        "organization": project.organization_id,
+        "preferredModel": project.preferred_model,
+        "archived": project.archived_at is not None,
+        "archivedAt": iso(project.archived_at),
+        "createdAt": iso(project.created_at),
+        "updatedAt": iso(project.updated_at),
+    }

@@ -1,0 +1,150 @@
+"""Projects and their languages. `get_project` is the one place org scoping happens for
+every project-scoped route: another organization's project is a 404, never data."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from entri.core.clock import utcnow
+from entri.core.errors import BadRequest, Conflict, NotFound
+from entri.core.ids import new_id
+from entri.core.pagination import PageParams
+from entri.core.permissions import Permission
+from entri.core.principal import Principal
+from entri.projects.models import Project
+
+
+def get_project(session: Session, *, principal: Principal, project_id: str, for_write: bool = False) -> Project:
+    project = session.get(Project, project_id) if len(project_id) <= 64 else None
+    if (
+        project is None
+        or project.organization_id != principal.organization_id
+        or (principal.project_id is not None and principal.project_id != project.id)
+    ):
+        raise NotFound("Project not found")
+    if for_write and project.archived_at is not None:
+        raise Conflict("Project is archived; unarchive it before changing it")
+    return project
+
+
+def _dedupe_targets(source: str, targets: list[str]) -> list[str]:
+    return [t for t in dict.fromkeys(targets) if t != source]
+
+
+def create_project(
+    session: Session,
+    *,
+    principal: Principal,
+    name: str,
+    source_language: str,
+    target_languages: list[str],
+    description: str | None = None,
+    preferred_model: str | None = None,
+) -> Project:
+    principal.require(Permission.MANAGE_PROJECTS)
+    if principal.project_id is not None:
+        raise NotFound("Project not found")
+    project = Project(
+        id=new_id("proj"),
+        organization_id=principal.organization_id,
+        name=name,
+        description=description,
+        source_language=source_language,
+        target_languages=_dedupe_targets(source_language, target_languages),
+        preferred_model=preferred_model,
+        settings={},
+    )
+    session.add(project)
+    session.commit()
+    return project
+
+
+def list_projects(
+    session: Session, *, principal: Principal, params: PageParams, include_archived: bool = False
+) -> tuple[list[Project], int]:
+    query = select(Project).where(Project.organization_id == principal.organization_id)
+    if principal.project_id is not None:
+        query = query.where(Project.id == principal.project_id)
+    if not include_archived:
+        query = query.where(Project.archived_at.is_(None))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Project.created_at, Project.id).offset(params.offset).limit(params.limit))
+    return list(rows), int(total)
+
+
+def update_project(
+    session: Session,
+    *,
+    principal: Principal,
+    project_id: str,
+    changes: dict[str, object],
+) -> Project:
+    principal.require(Permission.MANAGE_PROJECTS)
+    project = get_project(session, principal=principal, project_id=project_id, for_write=True)
+    if "name" in changes:
+        if changes["name"] is None:
+            raise BadRequest(["name should not be empty"])
+        project.name = str(changes["name"])
+    if "description" in changes:
+        project.description = changes["description"]  # type: ignore[assignment]
+    if "preferredModel" in changes:
+        project.preferred_model = changes["preferredModel"]  # type: ignore[assignment]
+    targets = list(project.target_languages)
+    if changes.get("targetLanguages") is not None:
+        targets = list(changes["targetLanguages"])  # type: ignore[call-overload]
+    new_source = changes.get("sourceLanguage")
+    if new_source is not None and new_source != project.source_language:
+        # decisions.md 16: the old source language stays in the project as a target.
+        targets = [project.source_language, *targets]
+        project.source_language = str(new_source)
+    project.target_languages = _dedupe_targets(project.source_language, targets)
+    project.updated_at = utcnow()
+    session.commit()
+    return project
+
+
+def set_archived(session: Session, *, principal: Principal, project_id: str, archived: bool) -> Project:
+    principal.require(Permission.MANAGE_PROJECTS)
+    project = get_project(session, principal=principal, project_id=project_id)
+    project.archived_at = utcnow() if archived else None
+    project.updated_at = utcnow()
+    session.commit()
+    return project
+
+
+def delete_permanently(session: Session, *, principal: Principal, project_id: str) -> None:
+    principal.require(Permission.MANAGE_PROJECTS)
+    project = get_project(session, principal=principal, project_id=project_id)
+    session.delete(project)
+    session.commit()
+
+
+def add_language(session: Session, *, principal: Principal, project_id: str, language: str) -> Project:
+    principal.require(Permission.MANAGE_PROJECTS)
+    project = get_project(session, principal=principal, project_id=project_id, for_write=True)
+    if language == project.source_language or language in project.target_languages:
+        raise Conflict(f"Language '{language}' is already in the project")
+    project.target_languages = [*project.target_languages, language]
+    project.updated_at = utcnow()
+    session.commit()
+    return project
+
+
+def remove_language(session: Session, *, principal: Principal, project_id: str, language: str) -> Project:
+    """Hides the language; its translations stay and come back if it is added again."""
+    principal.require(Permission.MANAGE_PROJECTS)
+    project = get_project(session, principal=principal, project_id=project_id, for_write=True)
+    if language == project.source_language:
+        raise BadRequest(["language: the source language cannot be removed; change sourceLanguage first"])
+    if language not in project.target_languages:
+        raise NotFound(f"Language '{language}' is not a target language of this project")
+    project.target_languages = [t for t in project.target_languages if t != language]
+    project.updated_at = utcnow()
+    session.commit()
+    return project
+
+
+def require_language(project: Project, language: str) -> None:
+    if language not in project.languages:
+        raise BadRequest([f"language '{language}' is not a language of this project"])

@@ -1,0 +1,1 @@
+"""tokens: models, schemas, service and router of one vertical slice."""

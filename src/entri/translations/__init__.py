@@ -1,0 +1,1 @@
+"""translations: models, schemas, service and router of one vertical slice."""

@@ -1,0 +1,63 @@
+"""Translations and their append-only history.
+
+`version` counts writes to a translation; each history row records the version it produced,
+so history order is exact even when two writes land in the same millisecond.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from entri.core.clock import utcnow
+from entri.core.db import Base
+from entri.core.types import JSONType, UTCDateTime
+
+
+class Translation(Base):
+    __tablename__ = "translations"
+    __table_args__ = (
+        UniqueConstraint("key_id", "language"),
+        Index("ix_translations_project_language", "project_id", "language"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key_id: Mapped[str] = mapped_column(ForeignKey("keys.id", ondelete="CASCADE"))
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(35))
+    value: Mapped[str | None] = mapped_column(Text, nullable=True)
+    plural_forms: Mapped[dict[str, str] | None] = mapped_column(JSONType, nullable=True)
+    status: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(16))
+    ai_confidence: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    updated_by_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TranslationHistory(Base):
+    __tablename__ = "translation_history"
+    __table_args__ = (UniqueConstraint("translation_id", "version"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    translation_id: Mapped[str] = mapped_column(ForeignKey("translations.id", ondelete="CASCADE"))
+    key_id: Mapped[str] = mapped_column(ForeignKey("keys.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(35))
+    version: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(20))
+    previous_value: Mapped[str | None] = mapped_column(Text, nullable=True)
+    new_value: Mapped[str | None] = mapped_column(Text, nullable=True)
+    previous_plural_forms: Mapped[dict[str, str] | None] = mapped_column(JSONType, nullable=True)
+    new_plural_forms: Mapped[dict[str, str] | None] = mapped_column(JSONType, nullable=True)
+    previous_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    new_status: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(16))
+    ai_confidence: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    changed_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    changed_by_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

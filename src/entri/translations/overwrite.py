@@ -1,0 +1,93 @@
+"""Bulk overwrite by key string (backs `nt3 overwrite`; decisions.md 1).
+
+Items name keys by string, not id. Unknown keys are never created; they come back in
+`notFound` with a reason. One transaction for the whole call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from entri.core.errors import BadRequest
+from entri.core.languages import InvalidLanguage, normalize_language
+from entri.core.permissions import Permission
+from entri.core.principal import Principal
+from entri.keys import service as keys
+from entri.keys.models import Key
+from entri.projects.models import Project
+from entri.translations import service as translations
+
+MAX_ITEMS = 1000
+
+
+@dataclass(frozen=True)
+class OverwriteItem:
+    key: str
+    language: str
+    value: str
+    namespace: str | None = None
+
+
+@dataclass(frozen=True)
+class OverwriteResult:
+    overwritten: int
+    not_found: list[dict[str, Any]]
+
+
+def _resolve(session: Session, project: Project, item: OverwriteItem) -> Key | str:
+    """The key an item names, or the reason it names none.
+
+    Without a namespace the default namespace wins; otherwise the name must be unique across
+    namespaces, because guessing between two keys would overwrite the wrong string.
+    """
+    if item.namespace is not None:
+        found = keys.find_key(session, project_id=project.id, namespace=item.namespace, name=item.key)
+        return found if found is not None else "key"
+    candidates = keys.find_keys_by_name(session, project_id=project.id, name=item.key)
+    default = [k for k in candidates if k.namespace == ""]
+    if default:
+        return default[0]
+    if len(candidates) == 1:
+        return candidates[0]
+    return "ambiguous" if candidates else "key"
+
+
+def overwrite(
+    session: Session, *, principal: Principal, project: Project, items: list[OverwriteItem]
+) -> OverwriteResult:
+    principal.require(Permission.EDIT_TRANSLATIONS)
+    if len(items) > MAX_ITEMS:
+        raise BadRequest([f"translations: at most {MAX_ITEMS} items per call ({len(items)} given)"])
+    actor = translations.Actor.of(principal)
+    done = 0
+    not_found: list[dict[str, Any]] = []
+    for item in items:
+        miss: dict[str, Any] = {"key": item.key, "namespace": item.namespace, "language": item.language}
+        try:
+            language = normalize_language(item.language)
+        except InvalidLanguage:
+            not_found.append({**miss, "reason": "language"})
+            continue
+        if language not in project.languages:
+            not_found.append({**miss, "reason": "language"})
+            continue
+        key = _resolve(session, project, item)
+        if isinstance(key, str):
+            not_found.append({**miss, "reason": key})
+            continue
+        translations.write_translation(
+            session,
+            key=key,
+            language=language,
+            value=item.value,
+            source="api",
+            status="translated",
+            actor=actor,
+            action="overwrite",
+        )
+        done += 1
+    session.commit()
+    return OverwriteResult(overwritten=done, not_found=not_found)

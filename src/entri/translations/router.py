@@ -1,0 +1,151 @@
+"""Translation routes (spec §4.3, decisions.md 1, 24, 25)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body
+
+from entri.core.deps import CurrentPrincipal, DbSession, Paging, language_param
+from entri.core.errors import BadRequest
+from entri.core.pagination import envelope
+from entri.core.schemas import ERROR_RESPONSES
+from entri.keys import service as keys
+from entri.projects import service as projects
+from entri.projects.deps import ReadProject, WriteProject
+from entri.translations import overwrite as overwrite_service
+from entri.translations import service
+from entri.translations.schemas import (
+    HistoryOut,
+    KeyTranslations,
+    OverwriteBody,
+    OverwriteItemIn,
+    OverwriteOut,
+    StatusChange,
+    TranslationOut,
+    TranslationPage,
+    TranslationUpsert,
+    history_out,
+    translation_out,
+)
+
+router = APIRouter(prefix="/projects/{project_id}", tags=["Translations"], responses=ERROR_RESPONSES)
+KEY = "/keys/{key_id}/translations/{language}"
+
+
+@router.post("/translations/overwrite", response_model=OverwriteOut, summary="Overwrite translations by key string")
+def overwrite(
+    project: WriteProject,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    body: OverwriteBody | list[OverwriteItemIn] = Body(),
+) -> dict[str, Any]:
+    items = body.translations if isinstance(body, OverwriteBody) else body
+    result = overwrite_service.overwrite(
+        session,
+        principal=principal,
+        project=project,
+        items=[
+            overwrite_service.OverwriteItem(key=i.key, namespace=i.namespace, language=i.language, value=i.value)
+            for i in items
+        ],
+    )
+    return {"overwritten": result.overwritten, "notFound": result.not_found}
+
+
+@router.get(
+    "/translations/{language}",
+    response_model=TranslationPage,
+    summary="All keys with their translation in one language",
+)
+def list_language(
+    language: str, project: ReadProject, session: DbSession, paging: Paging, status: str | None = None
+) -> dict[str, Any]:
+    lang = language_param(language)
+    projects.require_language(project, lang)
+    if status is not None and status not in service.STATUSES:
+        raise BadRequest([f"status must be one of {', '.join(service.STATUSES)}"])
+    rows, total = service.list_for_language(
+        session, project=project, language=lang, offset=paging.offset, limit=paging.limit, status=status
+    )
+    return envelope([translation_out(k, lang, t) for k, t in rows], total, paging)
+
+
+@router.get("/keys/{key_id}/translations", response_model=KeyTranslations, summary="A key in every project language")
+def key_translations(key_id: str, project: ReadProject, session: DbSession) -> dict[str, Any]:
+    key = keys.get_key(session, project=project, key_id=key_id)
+    rows = service.for_key(session, key=key)
+    return {
+        "keyId": key.id,
+        "key": key.name,
+        "namespace": key.namespace,
+        "translations": [translation_out(key, lang, rows.get(lang)) for lang in project.languages],
+    }
+
+
+@router.put(KEY, response_model=TranslationOut, summary="Create or update a translation")
+def upsert(
+    key_id: str,
+    language: str,
+    body: TranslationUpsert,
+    project: WriteProject,
+    session: DbSession,
+    principal: CurrentPrincipal,
+) -> dict[str, Any]:
+    lang = language_param(language)
+    key = keys.get_key(session, project=project, key_id=key_id)
+    row = service.upsert(
+        session,
+        principal=principal,
+        project=project,
+        key=key,
+        language=lang,
+        value=body.value,
+        plurals=body.pluralForms,
+        source=body.source,
+        ai_confidence=body.aiConfidence,
+        status=body.status,
+    )
+    return translation_out(key, lang, row)
+
+
+@router.patch(KEY + "/status", response_model=TranslationOut, summary="Change only the status")
+def change_status(
+    key_id: str,
+    language: str,
+    body: StatusChange,
+    project: WriteProject,
+    session: DbSession,
+    principal: CurrentPrincipal,
+) -> dict[str, Any]:
+    lang = language_param(language)
+    key = keys.get_key(session, project=project, key_id=key_id)
+    row = service.set_status(session, principal=principal, project=project, key=key, language=lang, status=body.status)
+    return translation_out(key, lang, row)
+
+
+@router.post(KEY + "/revert", response_model=TranslationOut, summary="Revert to the most recent different value")
+def revert(
+    key_id: str, language: str, project: WriteProject, session: DbSession, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    lang = language_param(language)
+    key = keys.get_key(session, project=project, key_id=key_id)
+    row = service.revert(session, principal=principal, project=project, key=key, language=lang)
+    return translation_out(key, lang, row)
+
+
+@router.post(KEY + "/revert/{history_id}", response_model=TranslationOut, summary="Revert to a history entry")
+def revert_to(
+    key_id: str, language: str, history_id: str, project: WriteProject, session: DbSession, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    lang = language_param(language)
+    key = keys.get_key(session, project=project, key_id=key_id)
+    row = service.revert(session, principal=principal, project=project, key=key, language=lang, history_id=history_id)
+    return translation_out(key, lang, row)
+
+
+@router.get(KEY + "/history", response_model=list[HistoryOut], summary="History, newest first")
+def get_history(key_id: str, language: str, project: ReadProject, session: DbSession) -> list[dict[str, Any]]:
+    lang = language_param(language)
+    key = keys.get_key(session, project=project, key_id=key_id)
+    return [history_out(e) for e in service.history(session, key=key, language=lang)]

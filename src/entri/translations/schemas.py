@@ -1,0 +1,161 @@
+"""Translation request and response bodies."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, model_validator
+
+from entri.core.clock import iso
+from entri.core.schemas import Meta, RequestModel, ResponseModel
+from entri.keys.models import Key
+from entri.translations.models import Translation, TranslationHistory
+
+Value = Annotated[str, Field(max_length=100_000)]
+Status = Literal["untranslated", "translated", "reviewed", "approved"]
+
+
+class TranslationUpsert(RequestModel):
+    value: Value | None = Field(default=None, examples=["Accueil"])
+    pluralForms: dict[str, Value] | None = Field(
+        default=None, examples=[{"one": "{count} fichier", "other": "{count} fichiers"}]
+    )
+    source: Literal["human", "ai"] = "human"
+    aiConfidence: int | None = Field(default=None, ge=0, le=100)
+    status: Status | None = None
+
+    @model_validator(mode="after")
+    def _value_or_forms(self) -> TranslationUpsert:
+        if self.value is None and self.pluralForms is None:
+            raise ValueError("value should not be empty")
+        return self
+
+
+class StatusChange(RequestModel):
+    status: Status = Field(examples=["reviewed"])
+
+
+class OverwriteItemIn(RequestModel):
+    key: Annotated[str, Field(min_length=1, max_length=1000)]
+    namespace: Annotated[str, Field(max_length=255)] | None = None
+    language: Annotated[str, Field(min_length=1, max_length=35)]
+    value: Value
+
+
+class OverwriteBody(RequestModel):
+    translations: list[OverwriteItemIn] = Field(max_length=1000)
+
+
+class TranslationOut(ResponseModel):
+    keyId: str
+    key: str
+    namespace: str
+    language: str
+    value: str | None
+    pluralForms: dict[str, str] | None = None
+    status: Status
+    source: str | None
+    aiConfidence: int | None
+    version: int
+    updatedBy: str | None
+    updatedByName: str | None
+    updatedAt: str | None
+
+
+class TranslationPage(ResponseModel):
+    data: list[TranslationOut]
+    meta: Meta
+
+
+class KeyTranslations(ResponseModel):
+    keyId: str
+    key: str
+    namespace: str
+    translations: list[TranslationOut]
+
+
+class HistoryOut(ResponseModel):
+    id: str = Field(alias="_id", examples=["hist_abc123"])
+    keyId: str
+    language: str
+    version: int
+    action: str
+    previousValue: str | None
+    newValue: str | None
+    previousPluralForms: dict[str, str] | None
+    newPluralForms: dict[str, str] | None
+    previousStatus: str | None
+    status: str
+    source: str
+    aiConfidence: int | None
+    changedBy: str | None
+    changedByName: str | None
+    created: str
+
+
+class NotFoundItem(ResponseModel):
+    key: str
+    namespace: str | None
+    language: str
+    reason: str
+
+
+class OverwriteOut(ResponseModel):
+    overwritten: int
+    notFound: list[NotFoundItem]
+
+
+def translation_out(key: Key, language: str, row: Translation | None) -> dict[str, Any]:
+    """A key's state in one language; a missing row reads as `untranslated` with no value."""
+    if row is None or row.version == 0:
+        return {
+            "keyId": key.id,
+            "key": key.name,
+            "namespace": key.namespace,
+            "language": language,
+            "value": None,
+            "pluralForms": None,
+            "status": "untranslated",
+            "source": None,
+            "aiConfidence": None,
+            "version": 0,
+            "updatedBy": None,
+            "updatedByName": None,
+            "updatedAt": None,
+        }
+    return {
+        "keyId": key.id,
+        "key": key.name,
+        "namespace": key.namespace,
+        "language": language,
+        "value": row.value,
+        "pluralForms": row.plural_forms,
+        "status": row.status,
+        "source": row.source,
+        "aiConfidence": row.ai_confidence,
+        "version": row.version,
+        "updatedBy": row.updated_by,
+        "updatedByName": row.updated_by_name,
+        "updatedAt": iso(row.updated_at),
+    }
+
+
+def history_out(entry: TranslationHistory) -> dict[str, Any]:
+    return {
+        "_id": entry.id,
+        "keyId": entry.key_id,
+        "language": entry.language,
+        "version": entry.version,
+        "action": entry.action,
+        "previousValue": entry.previous_value,
+        "newValue": entry.new_value,
+        "previousPluralForms": entry.previous_plural_forms,
+        "newPluralForms": entry.new_plural_forms,
+        "previousStatus": entry.previous_status,
+        "status": entry.new_status,
+        "source": entry.source,
+        "aiConfidence": entry.ai_confidence,
+        "changedBy": entry.changed_by,
+        "changedByName": entry.changed_by_name,
+        "created": iso(entry.created_at),
+    }
