@@ -9,6 +9,7 @@ locks (`SELECT ... FOR UPDATE`) in the write path instead.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -43,10 +44,33 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    # SQLite's busy handler polls with growing sleeps, so writers queued on its lock see long
+    # tail latencies. Within one process, queue them on a Python lock instead: a waiter wakes
+    # the moment the holder's connection goes back to the pool (after its COMMIT/ROLLBACK).
+    write_lock = threading.Lock()
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        immediate = connection.get_execution_options().get("entri_write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if not connection.get_execution_options().get("entri_write", False):
+            connection.exec_driver_sql("BEGIN")
+            return
+        write_lock.acquire()
+        connection.info["entri_write_lock"] = True
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    def _release(record_info: dict[str, Any]) -> None:
+        if record_info.pop("entri_write_lock", False):
+            write_lock.release()
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            _release(record.info)
+
+    @event.listens_for(engine, "invalidate")
+    def _on_invalidate(_dbapi_connection: Any, record: Any, _exc: Any) -> None:
+        if record is not None:
+            _release(record.info)
 
 
 def build_engine(url: str) -> Engine:

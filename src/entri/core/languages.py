@@ -22,7 +22,7 @@ _TAG = re.compile(
 
 @lru_cache(maxsize=1)
 def _known_languages() -> frozenset[str]:
-    return frozenset(code.lower() for code in Locale("en").languages)
+    return frozenset(str(code).lower() for code in Locale("en").languages)
 
 
 class InvalidLanguage(ValueError):
@@ -37,14 +37,14 @@ def normalize_language(raw: str) -> str:
     match = _TAG.match(raw.strip().replace("_", "-"))
     if not match:
         raise InvalidLanguage(f"'{raw}' is not a BCP 47 language code (e.g. 'en', 'pt-BR', 'zh-Hans')")
-    lang = match["lang"].lower()
+    lang = str(match["lang"]).lower()
     if lang not in _known_languages():
         raise InvalidLanguage(f"'{raw}' has an unknown language subtag '{lang}'")
     parts = [lang]
     if match["script"]:
-        parts.append(match["script"].title())
+        parts.append(str(match["script"]).title())
     if match["region"]:
-        parts.append(match["region"].upper())
+        parts.append(str(match["region"]).upper())
     if match["variants"]:
-        parts.extend(v.lower() for v in match["variants"].strip("-").split("-"))
+        parts.extend(v.lower() for v in str(match["variants"]).strip("-").split("-"))
     return "-".join(parts)

@@ -33,7 +33,7 @@ class FormatInfo:
 
     def codec(self) -> Codec:
         module = importlib.import_module(f"entri.formats.{self.module}")
-        return module  # type: ignore[return-value]
+        return module  # a module satisfies the Protocol structurally
 
 
 FORMATS: dict[str, FormatInfo] = {

@@ -8,23 +8,31 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from entri.core.clock import utcnow
 from entri.core.db import Base
 from entri.core.types import UTCDateTime
 
+SORT_PREFIX = 128
+
 
 class Key(Base):
     __tablename__ = "keys"
-    __table_args__ = (UniqueConstraint("project_id", "namespace", "name_hash"),)
+    __table_args__ = (
+        UniqueConstraint("project_id", "namespace", "name_hash"),
+        Index("ix_keys_listing", "project_id", "namespace", "sort_name", "id"),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     project_id: Mapped[str] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
     namespace: Mapped[str] = mapped_column(String(255), default="")
     name: Mapped[str] = mapped_column(Text)
     name_hash: Mapped[str] = mapped_column(String(64))
+    sort_name: Mapped[str] = mapped_column(String(SORT_PREFIX))
+    """The name's first characters, the listing order. An index on the full name could exceed
+    PostgreSQL's btree entry limit; names sharing the whole prefix fall back to id order."""
     description: Mapped[str | None] = mapped_column(Text, nullable=True)
     context: Mapped[str | None] = mapped_column(Text, nullable=True)
     """gettext msgctxt / Android product, carried so files round-trip."""
@@ -34,7 +42,7 @@ class Key(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     tag_rows: Mapped[list[KeyTag]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="KeyTag.position"
+        cascade="all, delete-orphan", lazy="select", order_by="KeyTag.position"
     )
 
     @property

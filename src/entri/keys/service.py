@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from entri.core.clock import utcnow
 from entri.core.errors import BadRequest, Conflict, NotFound
@@ -20,11 +20,13 @@ from entri.core.ids import new_id
 from entri.core.pagination import PageParams
 from entri.core.permissions import Permission
 from entri.core.principal import Principal
-from entri.keys.models import Key, KeyTag
+from entri.keys.models import SORT_PREFIX, Key, KeyTag
 from entri.projects.models import Project
 from entri.translations import service as translations
 
 MAX_BULK = 1000
+LISTING_ORDER = (Key.namespace, Key.sort_name, Key.id)
+"""Matches index ix_keys_listing, so a page is read straight off the index."""
 
 
 def name_hash(name: str) -> str:
@@ -57,8 +59,15 @@ def find_key(session: Session, *, project_id: str, namespace: str, name: str) ->
     )
 
 
-def find_keys_by_name(session: Session, *, project_id: str, name: str) -> list[Key]:
-    return list(session.scalars(select(Key).where(Key.project_id == project_id, Key.name_hash == name_hash(name))))
+def find_keys_by_names(session: Session, *, project_id: str, names: Sequence[str]) -> dict[str, list[Key]]:
+    """Keys of a project by name, across namespaces, for callers that name keys by string."""
+    hashes = list({name_hash(n) for n in names})
+    found: dict[str, list[Key]] = {}
+    for start in range(0, len(hashes), 500):
+        query = select(Key).where(Key.project_id == project_id, Key.name_hash.in_(hashes[start : start + 500]))
+        for key in session.scalars(query.order_by(Key.namespace)):
+            found.setdefault(key.name, []).append(key)
+    return found
 
 
 def keys_by_identity(session: Session, *, project_id: str) -> dict[tuple[str, str], Key]:
@@ -70,33 +79,41 @@ def _set_tags(key: Key, tags: Sequence[str]) -> None:
     key.tag_rows = [KeyTag(tag=t, position=i) for i, t in enumerate(dict.fromkeys(tags))]
 
 
-def add_key(session: Session, *, project: Project, fields: KeyFields, actor: translations.Actor) -> Key:
-    """Insert one key (no permission check, no commit): the building block for every creator."""
-    key = Key(
-        id=new_id("key"),
-        project_id=project.id,
-        namespace=fields.namespace,
-        name=fields.key,
-        name_hash=name_hash(fields.key),
-        description=fields.description,
-        context=fields.context,
-        is_plural=fields.is_plural or fields.source_plurals is not None,
-        max_length=fields.max_length,
-    )
-    _set_tags(key, fields.tags)
-    session.add(key)
-    session.flush()
-    if fields.source_value is not None or fields.source_plurals is not None:
-        translations.write_translation(
-            session,
-            key=key,
-            language=project.source_language,
-            value=fields.source_value,
-            plurals=fields.source_plurals,
-            source="human",
-            actor=actor,
+def add_keys(session: Session, *, project: Project, items: Sequence[KeyFields], actor: translations.Actor) -> list[Key]:
+    """Insert keys and their source values (no permission check, no commit): the building
+    block for every creator, set-based so a 100k-key import stays a handful of statements."""
+    keys: list[Key] = []
+    writes: list[translations.TranslationWrite] = []
+    for fields in items:
+        key = Key(
+            id=new_id("key"),
+            project_id=project.id,
+            namespace=fields.namespace,
+            name=fields.key,
+            name_hash=name_hash(fields.key),
+            sort_name=fields.key[:SORT_PREFIX],
+            description=fields.description,
+            context=fields.context,
+            is_plural=fields.is_plural or fields.source_plurals is not None,
+            max_length=fields.max_length,
         )
-    return key
+        _set_tags(key, fields.tags)
+        keys.append(key)
+        if fields.source_value is not None or fields.source_plurals is not None:
+            writes.append(
+                translations.TranslationWrite(
+                    key=key,
+                    language=project.source_language,
+                    value=fields.source_value,
+                    plurals=fields.source_plurals,
+                    source="human",
+                )
+            )
+    session.add_all(keys)
+    session.flush()
+    if writes:
+        translations.write_translations(session, writes, actor=actor)
+    return keys
 
 
 def _require_new_names(session: Session, *, project: Project, items: Sequence[KeyFields]) -> None:
@@ -125,7 +142,7 @@ def _require_new_names(session: Session, *, project: Project, items: Sequence[Ke
 def create_key(session: Session, *, principal: Principal, project: Project, fields: KeyFields) -> Key:
     principal.require(Permission.MANAGE_KEYS)
     _require_new_names(session, project=project, items=[fields])
-    key = add_key(session, project=project, fields=fields, actor=translations.Actor.of(principal))
+    (key,) = add_keys(session, project=project, items=[fields], actor=translations.Actor.of(principal))
     session.commit()
     return key
 
@@ -134,8 +151,7 @@ def create_keys(session: Session, *, principal: Principal, project: Project, ite
     principal.require(Permission.MANAGE_KEYS)
     _bulk_size(items)
     _require_new_names(session, project=project, items=items)
-    actor = translations.Actor.of(principal)
-    keys = [add_key(session, project=project, fields=f, actor=actor) for f in items]
+    keys = add_keys(session, project=project, items=items, actor=translations.Actor.of(principal))
     session.commit()
     return keys
 
@@ -157,6 +173,7 @@ def _apply_changes(session: Session, *, project: Project, key: Key, changes: dic
         if other is not None and other.id != key.id:
             raise Conflict(f"Key '{new_name}' already exists in namespace '{new_namespace}'")
         key.name, key.name_hash, key.namespace = new_name, name_hash(new_name), new_namespace
+        key.sort_name = new_name[:SORT_PREFIX]
     if "description" in changes:
         key.description = changes["description"]
     if "context" in changes:
@@ -253,5 +270,6 @@ def list_keys(session: Session, *, project: Project, filters: KeyFilters, params
             Key.id.not_in(translations.translated_key_ids(project_id=project.id, language=filters.untranslated))
         )
     total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
-    rows = session.scalars(query.order_by(Key.namespace, Key.name, Key.id).offset(params.offset).limit(params.limit))
+    ordered = query.order_by(*LISTING_ORDER).options(selectinload(Key.tag_rows))
+    rows = session.scalars(ordered.offset(params.offset).limit(params.limit))
     return list(rows), total

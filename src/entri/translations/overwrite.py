@@ -37,16 +37,15 @@ class OverwriteResult:
     not_found: list[dict[str, Any]]
 
 
-def _resolve(session: Session, project: Project, item: OverwriteItem) -> Key | str:
+def _resolve(item: OverwriteItem, by_name: dict[str, list[Key]]) -> Key | str:
     """The key an item names, or the reason it names none.
 
     Without a namespace the default namespace wins; otherwise the name must be unique across
     namespaces, because guessing between two keys would overwrite the wrong string.
     """
+    candidates = by_name.get(item.key, [])
     if item.namespace is not None:
-        found = keys.find_key(session, project_id=project.id, namespace=item.namespace, name=item.key)
-        return found if found is not None else "key"
-    candidates = keys.find_keys_by_name(session, project_id=project.id, name=item.key)
+        return next((k for k in candidates if k.namespace == item.namespace), "key")
     default = [k for k in candidates if k.namespace == ""]
     if default:
         return default[0]
@@ -61,8 +60,8 @@ def overwrite(
     principal.require(Permission.EDIT_TRANSLATIONS)
     if len(items) > MAX_ITEMS:
         raise BadRequest([f"translations: at most {MAX_ITEMS} items per call ({len(items)} given)"])
-    actor = translations.Actor.of(principal)
-    done = 0
+    by_name = keys.find_keys_by_names(session, project_id=project.id, names=[i.key for i in items])
+    writes: list[translations.TranslationWrite] = []
     not_found: list[dict[str, Any]] = []
     for item in items:
         miss: dict[str, Any] = {"key": item.key, "namespace": item.namespace, "language": item.language}
@@ -74,20 +73,15 @@ def overwrite(
         if language not in project.languages:
             not_found.append({**miss, "reason": "language"})
             continue
-        key = _resolve(session, project, item)
+        key = _resolve(item, by_name)
         if isinstance(key, str):
             not_found.append({**miss, "reason": key})
             continue
-        translations.write_translation(
-            session,
-            key=key,
-            language=language,
-            value=item.value,
-            source="api",
-            status="translated",
-            actor=actor,
-            action="overwrite",
+        writes.append(
+            translations.TranslationWrite(
+                key=key, language=language, value=item.value, source="api", status="translated"
+            )
         )
-        done += 1
+    translations.write_translations(session, writes, actor=translations.Actor.of(principal), action="overwrite")
     session.commit()
-    return OverwriteResult(overwritten=done, not_found=not_found)
+    return OverwriteResult(overwritten=len(writes), not_found=not_found)

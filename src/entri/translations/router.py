@@ -26,6 +26,7 @@ from entri.translations.schemas import (
     TranslationPage,
     TranslationUpsert,
     history_out,
+    listing_out,
     translation_out,
 )
 
@@ -68,7 +69,7 @@ def list_language(
     rows, total = service.list_for_language(
         session, project=project, language=lang, offset=paging.offset, limit=paging.limit, status=status
     )
-    return envelope([translation_out(k, lang, t) for k, t in rows], total, paging)
+    return envelope([listing_out(r, lang) for r in rows], total, paging)
 
 
 @router.get("/keys/{key_id}/translations", response_model=KeyTranslations, summary="A key in every project language")

@@ -140,6 +140,41 @@ def translation_out(key: Key, language: str, row: Translation | None) -> dict[st
     }
 
 
+def listing_out(row: Any, language: str) -> dict[str, Any]:
+    """A row of `service.list_for_language`, shaped like `translation_out`."""
+    if row.version is None or row.version == 0:
+        return {
+            "keyId": row.key_id,
+            "key": row.key,
+            "namespace": row.namespace,
+            "language": language,
+            "value": None,
+            "pluralForms": None,
+            "status": "untranslated",
+            "source": None,
+            "aiConfidence": None,
+            "version": 0,
+            "updatedBy": None,
+            "updatedByName": None,
+            "updatedAt": None,
+        }
+    return {
+        "keyId": row.key_id,
+        "key": row.key,
+        "namespace": row.namespace,
+        "language": language,
+        "value": row.value,
+        "pluralForms": row.plural_forms,
+        "status": row.status,
+        "source": row.source,
+        "aiConfidence": row.ai_confidence,
+        "version": row.version,
+        "updatedBy": row.updated_by,
+        "updatedByName": row.updated_by_name,
+        "updatedAt": iso(row.updated_at),
+    }
+
+
 def history_out(entry: TranslationHistory) -> dict[str, Any]:
     return {
         "_id": entry.id,

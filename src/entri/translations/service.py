@@ -8,11 +8,11 @@ Callers commit; the router-facing functions here commit themselves.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -69,65 +69,149 @@ def normalize_plurals(
     return value, None
 
 
-def _lock(session: Session, *, key: Key, language: str) -> Translation:
-    """The row for (key, language), locked for this transaction; created empty if missing."""
-    query = select(Translation).where(Translation.key_id == key.id, Translation.language == language)
-    row = session.scalar(query.with_for_update())
-    if row is not None:
-        return row
-    now = utcnow()
-    values: dict[str, Any] = {
-        "id": new_id("tr"),
-        "key_id": key.id,
-        "project_id": key.project_id,
-        "language": language,
-        "value": None,
-        "plural_forms": None,
-        "status": "untranslated",
-        "source": "human",
-        "version": 0,
-        "created_at": now,
-        "updated_at": now,
-    }
+@dataclass
+class TranslationWrite:
+    """One value to set. `status=None` means: derived from the value (decisions.md 25)."""
+
+    key: Key
+    language: str
+    value: str | None
+    plurals: dict[str, str] | None = None
+    source: str = "human"
+    status: str | None = None
+    ai_confidence: int | None = None
+
+
+_CHUNK = 500
+
+
+def _insert_missing(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert rows that do not exist yet; a concurrent creator's row wins (ON CONFLICT DO NOTHING)."""
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    # ON CONFLICT DO NOTHING: a concurrent creator wins the insert, we then lock its row.
-    session.execute(insert(Translation).values(**values).on_conflict_do_nothing())
-    row = session.scalar(query.with_for_update().execution_options(populate_existing=True))
-    assert row is not None
-    return row
+    for start in range(0, len(rows), _CHUNK):
+        session.execute(insert(Translation).values(rows[start : start + _CHUNK]).on_conflict_do_nothing())
 
 
-def _record(
+def _lock_many(session: Session, pairs: list[tuple[Key, str]]) -> dict[tuple[str, str], Translation]:
+    """Rows for every (key, language) pair, locked for this transaction, created empty if missing.
+
+    PostgreSQL locks them with FOR UPDATE (in key order, so two batches cannot deadlock);
+    SQLite's write transaction already holds the database lock.
+    """
+    wanted = {(k.id, lang): k for k, lang in pairs}
+    by_language: dict[str, list[str]] = {}
+    for key_id, lang in sorted(wanted):
+        by_language.setdefault(lang, []).append(key_id)
+
+    def fetch() -> dict[tuple[str, str], Translation]:
+        found: dict[tuple[str, str], Translation] = {}
+        for lang, key_ids in by_language.items():
+            for start in range(0, len(key_ids), _CHUNK):
+                query = (
+                    select(Translation)
+                    .where(Translation.language == lang, Translation.key_id.in_(key_ids[start : start + _CHUNK]))
+                    .order_by(Translation.key_id)
+                    .with_for_update()
+                    .execution_options(populate_existing=True)
+                )
+                found.update({(t.key_id, t.language): t for t in session.scalars(query)})
+        return found
+
+    rows = fetch()
+    missing = [ident for ident in wanted if ident not in rows]
+    if missing:
+        now = utcnow()
+        _insert_missing(
+            session,
+            [
+                {
+                    "id": new_id("tr"),
+                    "key_id": key_id,
+                    "project_id": wanted[(key_id, lang)].project_id,
+                    "language": lang,
+                    "value": None,
+                    "plural_forms": None,
+                    "status": "untranslated",
+                    "source": "human",
+                    "version": 0,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for key_id, lang in missing
+            ],
+        )
+        rows = fetch()
+    return rows
+
+
+def write_translations(
     session: Session,
-    row: Translation,
+    writes: Sequence[TranslationWrite],
     *,
-    action: str,
-    previous: tuple[str | None, dict[str, str] | None, str | None],
     actor: Actor,
-) -> TranslationHistory:
-    entry = TranslationHistory(
-        id=new_id("hist"),
-        translation_id=row.id,
-        key_id=row.key_id,
-        project_id=row.project_id,
-        language=row.language,
-        version=row.version,
-        action=action,
-        previous_value=previous[0],
-        previous_plural_forms=previous[1],
-        previous_status=previous[2],
-        new_value=row.value,
-        new_plural_forms=row.plural_forms,
-        new_status=row.status,
-        source=row.source,
-        ai_confidence=row.ai_confidence,
-        changed_by=actor.user_id,
-        changed_by_name=actor.name,
-        created_at=row.updated_at,
-    )
-    session.add(entry)
-    return entry
+    action: str = "update",
+    skip_if_exists: bool = False,
+) -> list[tuple[Translation, bool]]:
+    """Set many values in the caller's transaction: the one write path. Does not commit.
+
+    Returns (row, changed) per write, in order. Status defaults to `translated` for a
+    non-empty value and `untranslated` for "" (decisions.md 25). Writing the same value,
+    forms, status, source and confidence again changes nothing and adds no history. With
+    `skip_if_exists`, a translation that already has a value is left alone (import or AI
+    without overwrite). A pair written twice in one call is applied in order.
+    """
+    normalized = [normalize_plurals(w.key, w.value, w.plurals) for w in writes]
+    rows = _lock_many(session, [(w.key, w.language) for w in writes])
+    now = utcnow()
+    history: list[dict[str, Any]] = []
+    results: list[tuple[Translation, bool]] = []
+    for write, (value, plurals) in zip(writes, normalized, strict=True):
+        row = rows[(write.key.id, write.language)]
+        status = write.status or ("translated" if value else "untranslated")
+        unchanged = (
+            row.version > 0
+            and row.value == value
+            and row.plural_forms == plurals
+            and row.status == status
+            and row.source == write.source
+            and row.ai_confidence == write.ai_confidence
+        )
+        if unchanged or (skip_if_exists and row.version > 0 and row.value is not None):
+            results.append((row, False))
+            continue
+        previous_status = row.status if row.version > 0 else None
+        history.append(
+            {
+                "id": new_id("hist"),
+                "translation_id": row.id,
+                "key_id": row.key_id,
+                "project_id": row.project_id,
+                "language": row.language,
+                "version": row.version + 1,
+                "action": action,
+                "previous_value": row.value,
+                "previous_plural_forms": row.plural_forms,
+                "previous_status": previous_status,
+                "new_value": value,
+                "new_plural_forms": plurals,
+                "new_status": status,
+                "source": write.source,
+                "ai_confidence": write.ai_confidence,
+                "changed_by": actor.user_id,
+                "changed_by_name": actor.name,
+                "created_at": now,
+            }
+        )
+        row.value, row.plural_forms, row.status = value, plurals, status
+        row.source, row.ai_confidence = write.source, write.ai_confidence
+        row.version += 1
+        row.updated_by, row.updated_by_name, row.updated_at = actor.user_id, actor.name, now
+        results.append((row, True))
+    session.flush()
+    for start in range(0, len(history), _CHUNK):
+        session.execute(insert(TranslationHistory), history[start : start + _CHUNK])
+    return results
 
 
 def write_translation(
@@ -144,36 +228,42 @@ def write_translation(
     action: str = "update",
     skip_if_exists: bool = False,
 ) -> tuple[Translation, bool]:
-    """Set a value; returns (row, changed). Does not commit.
+    """One write through `write_translations`; returns (row, changed). Does not commit."""
+    write = TranslationWrite(
+        key=key,
+        language=language,
+        value=value,
+        plurals=plurals,
+        source=source,
+        status=status,
+        ai_confidence=ai_confidence,
+    )
+    return write_translations(session, [write], actor=actor, action=action, skip_if_exists=skip_if_exists)[0]
 
-    Status defaults to `translated` for a non-empty value and `untranslated` for "" (decisions
-    25). Writing the same value, forms and source again changes nothing and adds no history.
-    With `skip_if_exists`, an existing non-empty value is left alone (import without overwrite,
-    AI without overwrite).
-    """
-    value, plurals = normalize_plurals(key, value, plurals)
-    row = _lock(session, key=key, language=language)
-    if skip_if_exists and row.version > 0 and row.value is not None:
-        return row, False
-    if status is None:
-        status = "translated" if value else "untranslated"
-    if (
-        row.version > 0
-        and row.value == value
-        and row.plural_forms == plurals
-        and row.status == status
-        and row.source == source
-        and row.ai_confidence == ai_confidence
-    ):
-        return row, False
-    previous = (row.value, row.plural_forms, row.status if row.version > 0 else None)
-    row.value, row.plural_forms, row.status = value, plurals, status
-    row.source, row.ai_confidence = source, ai_confidence
-    row.version += 1
-    row.updated_by, row.updated_by_name, row.updated_at = actor.user_id, actor.name, utcnow()
-    _record(session, row, action=action, previous=previous, actor=actor)
-    session.flush()
-    return row, True
+
+def _record_status(session: Session, row: Translation, previous_status: str, actor: Actor) -> None:
+    session.add(
+        TranslationHistory(
+            id=new_id("hist"),
+            translation_id=row.id,
+            key_id=row.key_id,
+            project_id=row.project_id,
+            language=row.language,
+            version=row.version,
+            action="status",
+            previous_value=row.value,
+            previous_plural_forms=row.plural_forms,
+            previous_status=previous_status,
+            new_value=row.value,
+            new_plural_forms=row.plural_forms,
+            new_status=row.status,
+            source=row.source,
+            ai_confidence=row.ai_confidence,
+            changed_by=actor.user_id,
+            changed_by_name=actor.name,
+            created_at=row.updated_at,
+        )
+    )
 
 
 def require_status_permission(principal: Principal, status: str) -> None:
@@ -230,12 +320,12 @@ def set_status(
         raise BadRequest([f"status: an empty translation cannot be '{status}'"])
     if row.status == status:
         return row
-    previous = (row.value, row.plural_forms, row.status)
+    previous_status = row.status
     row.status = status
     row.version += 1
     actor = Actor.of(principal)
     row.updated_by, row.updated_by_name, row.updated_at = actor.user_id, actor.name, utcnow()
-    _record(session, row, action="status", previous=previous, actor=actor)
+    _record_status(session, row, previous_status, actor)
     session.commit()
     return row
 
@@ -256,7 +346,7 @@ def revert(
     """Restore an earlier value with the status and source it had then (decisions.md 24)."""
     principal.require(Permission.EDIT_TRANSLATIONS)
     require_language(project, language)
-    current = _lock(session, key=key, language=language)
+    current = _lock_many(session, [(key, language)])[(key.id, language)]
     entries = history(session, key=key, language=language)
     if history_id is not None:
         target = next((e for e in entries if e.id == history_id), None)
@@ -302,7 +392,7 @@ def values_for(session: Session, *, key_ids: Iterable[str], language: str) -> di
     return {r.key_id: r for r in rows}
 
 
-def translated_key_ids(*, project_id: str, language: str) -> Select[tuple[str]]:
+def translated_key_ids(*, project_id: str, language: str) -> Select[Any]:
     """Keys with a non-empty value in `language`: the complement is "untranslated"."""
     return select(Translation.key_id).where(
         Translation.project_id == project_id,
@@ -311,10 +401,26 @@ def translated_key_ids(*, project_id: str, language: str) -> Select[tuple[str]]:
     )
 
 
-def key_ids_matching(*, project_id: str, text: str) -> Select[tuple[str]]:
+def key_ids_matching(*, project_id: str, text: str) -> Select[Any]:
     return select(Translation.key_id).where(
         Translation.project_id == project_id, Translation.value.ilike(text, escape="\\")
     )
+
+
+LISTING_COLUMNS = (
+    Key.id.label("key_id"),
+    Key.name.label("key"),
+    Key.namespace.label("namespace"),
+    Translation.value,
+    Translation.plural_forms,
+    Translation.status,
+    Translation.source,
+    Translation.ai_confidence,
+    Translation.version,
+    Translation.updated_by,
+    Translation.updated_by_name,
+    Translation.updated_at,
+)
 
 
 def list_for_language(
@@ -325,24 +431,38 @@ def list_for_language(
     offset: int,
     limit: int,
     status: str | None = None,
-) -> tuple[list[tuple[Key, Translation | None]], int]:
-    """Every key of the project with its translation in `language` (None when it has none)."""
+) -> tuple[list[Any], int]:
+    """Every key of the project with its translation in `language` (NULL columns when none).
+
+    Plain column rows, not ORM objects: this is the hottest read of the API. Without a status
+    filter the page of keys is cut from the covering index first and only those keys are
+    joined, so a deep page costs the same as the first one.
+    """
     join = and_(Translation.key_id == Key.id, Translation.language == language)
-    query = select(Key, Translation).outerjoin(Translation, join).where(Key.project_id == project.id)
-    count_query = select(func.count()).select_from(Key).where(Key.project_id == project.id)
-    if status == "untranslated":
-        cond = (Translation.id.is_(None)) | (Translation.status == "untranslated")
-        query = query.where(cond)
-        count_query = (
-            select(func.count()).select_from(Key).outerjoin(Translation, join).where(Key.project_id == project.id, cond)
+    order = (Key.namespace, Key.sort_name, Key.id)
+    if status is None:
+        total = int(session.scalar(select(func.count()).select_from(Key).where(Key.project_id == project.id)) or 0)
+        page = select(Key.id).where(Key.project_id == project.id).order_by(*order).offset(offset).limit(limit)
+        page_ids = page.subquery()
+        query = (
+            select(*LISTING_COLUMNS)
+            .join(page_ids, page_ids.c.id == Key.id)
+            .outerjoin(Translation, join)
+            .order_by(*order)
         )
-    elif status is not None:
-        query = query.where(Translation.status == status)
+        return list(session.execute(query).tuples().all()), total
+    query = select(*LISTING_COLUMNS).outerjoin(Translation, join).where(Key.project_id == project.id)
+    if status == "untranslated":
+        cond: ColumnElement[bool] = (Translation.id.is_(None)) | (Translation.status == "untranslated")
+        count_query = select(func.count()).select_from(Key).outerjoin(Translation, join)
+        count_query = count_query.where(Key.project_id == project.id, cond)
+    else:
+        cond = Translation.status == status
         count_query = (
             select(func.count())
             .select_from(Translation)
-            .where(Translation.project_id == project.id, Translation.language == language, Translation.status == status)
+            .where(Translation.project_id == project.id, Translation.language == language, cond)
         )
     total = int(session.scalar(count_query) or 0)
-    rows = session.execute(query.order_by(Key.namespace, Key.name, Key.id).offset(offset).limit(limit)).all()
-    return [(k, t) for k, t in rows], total
+    rows = session.execute(query.where(cond).order_by(*order).offset(offset).limit(limit)).all()
+    return list(rows), total

@@ -2,16 +2,17 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 06:32:04.026948
+Create Date: 2026-11-25 06:49:02.638346
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy import Text
-from sqlalchemy.dialects import postgresql
 
 import entri.core.types
+from sqlalchemy import Text
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import postgresql
 
 revision = '0001'
 down_revision = None
@@ -118,6 +119,7 @@ def upgrade() -> None:
     sa.Column('namespace', sa.String(length=255), nullable=False),
     sa.Column('name', sa.Text(), nullable=False),
     sa.Column('name_hash', sa.String(length=64), nullable=False),
+    sa.Column('sort_name', sa.String(length=128), nullable=False),
     sa.Column('description', sa.Text(), nullable=True),
     sa.Column('context', sa.Text(), nullable=True),
     sa.Column('is_plural', sa.Boolean(), nullable=False),
@@ -129,6 +131,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('project_id', 'namespace', 'name_hash', name=op.f('uq_keys_project_id_namespace_name_hash'))
     )
     with op.batch_alter_table('keys', schema=None) as batch_op:
+        batch_op.create_index('ix_keys_listing', ['project_id', 'namespace', 'sort_name', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_keys_project_id'), ['project_id'], unique=False)
 
     op.create_table('key_tags',
@@ -213,6 +216,7 @@ def downgrade() -> None:
     op.drop_table('key_tags')
     with op.batch_alter_table('keys', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_keys_project_id'))
+        batch_op.drop_index('ix_keys_listing')
 
     op.drop_table('keys')
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
