@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, FastAPI
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import RedirectResponse
 
 from entri.auth.router import router as auth_router
 from entri.core.config import Settings, get_settings
 from entri.core.db import Database, get_database
-from entri.core.http import BodyLimitMiddleware, install_error_handlers
+from entri.core.http import BodyLimitMiddleware, NulGuardMiddleware, install_error_handlers
+from entri.files.router import router as files_router
 from entri.keys.router import router as keys_router
 from entri.organizations.router import router as orgs_router
 from entri.projects.router import router as projects_router
 from entri.tokens.router import router as tokens_router
 from entri.translations.router import router as translations_router
 
-ROUTERS = (auth_router, orgs_router, tokens_router, projects_router, keys_router, translations_router)
+ROUTERS = (auth_router, orgs_router, tokens_router, projects_router, keys_router, translations_router, files_router)
 
 DESCRIPTION = """Entri translation management API.
 
@@ -31,6 +35,23 @@ def _api(include_in_schema: bool) -> APIRouter:
     return api
 
 
+def _document_validation_as_400(app: FastAPI) -> None:
+    """FastAPI documents a 422 that this API never sends (it answers 400 with ErrorOut)."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            for path in schema.get("paths", {}).values():
+                for operation in path.values():
+                    operation.get("responses", {}).pop("422", None)
+            for name in ("HTTPValidationError", "ValidationError"):
+                schema.get("components", {}).get("schemas", {}).pop(name, None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def create_app(database: Database | None = None, settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
@@ -40,13 +61,18 @@ def create_app(database: Database | None = None, settings: Settings | None = Non
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        # A redirect would let `DELETE …/keys/..%2F` become `DELETE /api/projects/P` client-side.
+        redirect_slashes=False,
     )
     app.state.database = database or get_database(settings.resolved_database_url())
     app.state.settings = settings
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(NulGuardMiddleware)
     app.include_router(_api(True), prefix="/api")
     app.include_router(_api(False), prefix="/api/v1")
+
+    _document_validation_as_400(app)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

@@ -60,7 +60,8 @@ def test_plural_translation_forms(tenant, client):
     assert list(row["pluralForms"]) == ["one", "few", "many", "other"]
     assert row["value"] == "{n} файла"
     r = client.put(url, json={"pluralForms": {"one": "x"}}, headers=tenant.headers)
-    assert r.status_code == 400
+    assert r.status_code == 200 and r.json()["value"] == "x"  # files omit `other`; absent stays absent
+    assert client.put(url, json={"pluralForms": {}}, headers=tenant.headers).status_code == 400
     r = client.put(url, json={"pluralForms": {"other": "x", "dual": "y"}}, headers=tenant.headers)
     assert r.status_code == 400
 

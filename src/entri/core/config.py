@@ -18,6 +18,8 @@ class Settings(BaseSettings):
     admin_password: str | None = None
     org_name: str = "My Organization"
     max_body_bytes: int = 20 * 1024 * 1024
+    export_max_entries: int = 0
+    """Cut exports after this many entries (0 = no limit); the response says so in X-Export-Truncated."""
     session_days: int = 30
     cookie_secure: bool = False
     """Off by default because `make run` serves plain HTTP on loopback; set it behind TLS."""

@@ -7,16 +7,17 @@ Writes (any method but GET/HEAD/OPTIONS) get a write session, which on SQLite op
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from entri.auth import service as auth_service
 from entri.core.db import Database
-from entri.core.errors import BadRequest, Unauthorized
+from entri.core.errors import BadRequest, Forbidden, Unauthorized
 from entri.core.languages import InvalidLanguage, normalize_language
 from entri.core.pagination import PageParams
+from entri.core.permissions import RANK, Role
 from entri.core.principal import Principal
 from entri.organizations import service as orgs
 from entri.tokens import service as tokens
@@ -43,10 +44,19 @@ def _principal_from_token(session: Session, value: str) -> Principal:
     if token is None:
         raise Unauthorized("Invalid, expired or revoked API token")
     creator = orgs.get_user(session, user_id=token.created_by) if token.created_by else None
+    membership = (
+        orgs.membership_of(session, organization_id=token.organization_id, user_id=creator.id) if creator else None
+    )
+    if creator is not None and membership is None:
+        # The member who made it left the organization: their tokens leave with them.
+        raise Unauthorized("Invalid, expired or revoked API token")
+    role = token.role
+    if membership is not None and RANK[Role(membership.role)] < RANK[Role(role)]:
+        role = membership.role  # demoted since: the token is demoted too
     name = f"{creator.name} (token: {token.name})" if creator else f"API token: {token.name}"
     return Principal(
         organization_id=token.organization_id,
-        role=token.role,
+        role=role,
         user_id=token.created_by,
         display_name=name,
         token_id=token.id,
@@ -99,3 +109,17 @@ def language_param(raw: str, field: str = "language") -> str:
         return normalize_language(raw)
     except InvalidLanguage as exc:
         raise BadRequest([f"{field}: {exc}"]) from None
+
+
+_READ_ONLY = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def scoped(resource: str) -> Any:
+    """A route dependency: the caller's token must carry `<resource>:read` (GET) or `:write`."""
+
+    def check(request: Request, principal: CurrentPrincipal) -> None:
+        access = "read" if request.method in _READ_ONLY else "write"
+        if not principal.has_scope(resource, access):
+            raise Forbidden(f"This token lacks the scope '{resource}:{access}'")
+
+    return Depends(check)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -88,6 +89,23 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         return error_response(500, "Internal server error", request.url.path)
+
+
+class NulGuardMiddleware:
+    """A NUL in the path or query is never a valid id or filter, and PostgreSQL cannot even
+    compare against one (psycopg raises DataError), so it is refused at the door."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            query = unquote_to_bytes(scope.get("query_string", b"").replace(b"+", b" "))
+            if "\x00" in scope.get("path", "") or b"\x00" in query:
+                response = error_response(400, ["path and query must not contain NUL characters"], scope["path"])
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class BodyLimitMiddleware:

@@ -10,6 +10,8 @@ from entri.core.errors import BadRequest
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
+MAX_PAGE = 10_000_000
+"""Keeps OFFSET far inside a 64-bit integer on every backend."""
 
 
 @dataclass(frozen=True)
@@ -24,9 +26,10 @@ class PageParams:
     @classmethod
     def parse(cls, page: str | None, limit: str | None) -> PageParams:
         """Lenient where the spec says so (page<1 -> 1, limit>200 -> 200), strict on non-numbers."""
-        return cls(
-            page=max(1, _as_int("page", page, 1)), limit=min(MAX_LIMIT, max(1, _as_int("limit", limit, DEFAULT_LIMIT)))
-        )
+        number = max(1, _as_int("page", page, 1))
+        if number > MAX_PAGE:
+            raise BadRequest([f"page must be at most {MAX_PAGE}"])
+        return cls(page=number, limit=min(MAX_LIMIT, max(1, _as_int("limit", limit, DEFAULT_LIMIT))))
 
 
 def _as_int(name: str, raw: str | None, default: int) -> int:

@@ -19,6 +19,12 @@ class Principal:
     """Set for project tokens: the only project this caller may reach."""
     scopes: frozenset[str] = field(default_factory=frozenset)
 
+    def has_scope(self, resource: str, access: str) -> bool:
+        """Token scopes narrow the role (decisions.md 11); `write` includes `read`."""
+        if not self.scopes or "*" in self.scopes:
+            return True
+        return f"{resource}:{access}" in self.scopes or (access == "read" and f"{resource}:write" in self.scopes)
+
     def can(self, permission: Permission) -> bool:
         return allows(self.role, permission)
 

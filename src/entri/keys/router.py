@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 from sqlalchemy.orm import Session
 
-from entri.core.deps import CurrentPrincipal, DbSession, Paging, language_param
+from entri.core.deps import CurrentPrincipal, DbSession, Paging, language_param, scoped
 from entri.core.pagination import envelope
 from entri.core.schemas import ERROR_RESPONSES
 from entri.keys import service
@@ -29,7 +29,12 @@ from entri.projects.deps import ReadProject, WriteProject
 from entri.projects.models import Project
 from entri.translations import service as translations
 
-router = APIRouter(prefix="/projects/{project_id}/keys", tags=["Translation Keys"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    prefix="/projects/{project_id}/keys",
+    tags=["Translation Keys"],
+    responses=ERROR_RESPONSES,
+    dependencies=[scoped("keys")],
+)
 
 
 def _fields(body: KeyCreate) -> service.KeyFields:

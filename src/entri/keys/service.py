@@ -112,7 +112,7 @@ def add_keys(session: Session, *, project: Project, items: Sequence[KeyFields], 
     session.add_all(keys)
     session.flush()
     if writes:
-        translations.write_translations(session, writes, actor=actor)
+        translations.insert_new_translations(session, writes, actor=actor, action="update")
     return keys
 
 

@@ -9,13 +9,15 @@ from pydantic import Field
 
 from entri.core.clock import iso
 from entri.core.config import get_settings
-from entri.core.deps import CurrentPrincipal, DbSession
+from entri.core.deps import CurrentPrincipal, DbSession, scoped
 from entri.core.permissions import Role
 from entri.core.schemas import ERROR_RESPONSES, RequestModel, ResponseModel
 from entri.organizations import service
 from entri.organizations.models import Organization
 
-router = APIRouter(prefix="/organizations", tags=["Organization"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    prefix="/organizations", tags=["Organization"], responses=ERROR_RESPONSES, dependencies=[scoped("settings")]
+)
 
 MemberRole = Role
 
@@ -40,8 +42,8 @@ class MemberOut(ResponseModel):
 
 
 class InviteOut(MemberOut):
-    inviteUrl: str
-    inviteToken: str
+    inviteUrl: str | None = Field(description="One-time link to set a password; null for an existing account")
+    inviteToken: str | None
 
 
 class OrganizationOut(ResponseModel):
@@ -94,7 +96,7 @@ def list_members(org_id: str, session: DbSession, principal: CurrentPrincipal) -
 def invite(org_id: str, body: InviteBody, session: DbSession, principal: CurrentPrincipal) -> dict[str, Any]:
     service.resolve_org_id(principal, org_id)
     invitation = service.invite_member(session, principal=principal, email=body.email, role=body.role, name=body.name)
-    url = f"{get_settings().public_url.rstrip('/')}/invite/{invitation.token}"
+    url = f"{get_settings().public_url.rstrip('/')}/invite/{invitation.token}" if invitation.token else None
     return {**_member_out(invitation.member), "inviteUrl": url, "inviteToken": invitation.token}
 
 

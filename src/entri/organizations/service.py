@@ -111,7 +111,8 @@ def list_members(session: Session, *, organization_id: str) -> list[Member]:
 @dataclass(frozen=True)
 class Invitation:
     member: Member
-    token: str
+    token: str | None
+    """None when the invited person already has an account: they sign in as they are."""
 
 
 def invite_member(session: Session, *, principal: Principal, email: str, role: Role, name: str | None) -> Invitation:
@@ -125,9 +126,13 @@ def invite_member(session: Session, *, principal: Principal, email: str, role: R
     elif membership_of(session, organization_id=principal.organization_id, user_id=user.id) is not None:
         raise Conflict(f"{user.email} is already a member of this organization")
     membership = add_member(session, organization_id=principal.organization_id, user_id=user.id, role=role)
-    token = random_secret(24)
-    membership.invite_token_hash = hash_token(token)
-    membership.invite_expires_at = utcnow() + timedelta(days=INVITE_DAYS)
+    token = None
+    if user.password_hash is None:
+        # Only an account without a password gets a token that sets one: an admin of one
+        # organization must never be able to choose the password of someone else's account.
+        token = random_secret(24)
+        membership.invite_token_hash = hash_token(token)
+        membership.invite_expires_at = utcnow() + timedelta(days=INVITE_DAYS)
     session.commit()
     return Invitation(member=Member(user=user, membership=membership), token=token)
 
@@ -138,11 +143,15 @@ def accept_invite(session: Session, *, token: str, password: str, name: str | No
         raise NotFound("Invitation not found or expired")
     user = session.get(User, membership.user_id)
     assert user is not None
+    membership.invite_token_hash = None
+    membership.invite_expires_at = None
+    if user.password_hash is not None:
+        # Another invitation already set it; this token joins, it never resets a password.
+        session.commit()
+        raise Conflict("This account already has a password; sign in instead")
     user.password_hash = hash_password(password)
     if name:
         user.name = name
-    membership.invite_token_hash = None
-    membership.invite_expires_at = None
     session.commit()
     return Member(user=user, membership=membership)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from entri.core.deps import CurrentPrincipal, DbSession, Paging, language_param
+from entri.core.deps import CurrentPrincipal, DbSession, Paging, language_param, scoped
 from entri.core.pagination import envelope
 from entri.core.schemas import ERROR_RESPONSES
 from entri.projects import service
@@ -19,7 +19,7 @@ from entri.projects.schemas import (
     project_out,
 )
 
-router = APIRouter(prefix="/projects", tags=["Projects"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/projects", tags=["Projects"], responses=ERROR_RESPONSES, dependencies=[scoped("projects")])
 
 
 @router.post("", status_code=201, response_model=ProjectOut, summary="Create a project")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Response
 from pydantic import Field
 
 from entri.core.clock import iso, utcnow
-from entri.core.deps import CurrentPrincipal, DbSession
+from entri.core.deps import CurrentPrincipal, DbSession, scoped
 from entri.core.errors import BadRequest
 from entri.core.permissions import Permission, Role
 from entri.core.principal import Principal
@@ -19,7 +19,7 @@ from entri.projects.deps import ReadProject
 from entri.tokens import service
 from entri.tokens.models import ApiToken
 
-router = APIRouter(tags=["API Tokens"], responses=ERROR_RESPONSES)
+router = APIRouter(tags=["API Tokens"], responses=ERROR_RESPONSES, dependencies=[scoped("tokens")])
 
 
 class TokenCreate(RequestModel):
@@ -67,7 +67,10 @@ def _create(session: DbSession, principal: Principal, body: TokenCreate, project
     principal.require(Permission.MANAGE_TOKENS)
     if body.role is Role.OWNER:
         raise BadRequest(["role: a token cannot have the owner role"])
-    if body.expiresAt is not None and body.expiresAt.tzinfo is not None and body.expiresAt <= utcnow():
+    expires_at = body.expiresAt
+    if expires_at is not None and expires_at.tzinfo is None:
+        expires_at = expires_at.replace(tzinfo=UTC)  # an offset-less time is UTC, as everywhere here
+    if expires_at is not None and expires_at <= utcnow():
         raise BadRequest(["expiresAt must be in the future"])
     issued = service.issue_token(
         session,
@@ -78,7 +81,7 @@ def _create(session: DbSession, principal: Principal, body: TokenCreate, project
         creator_role=principal.role,
         project_id=project_id,
         scopes=body.scopes,
-        expires_at=body.expiresAt,
+        expires_at=expires_at,
     )
     session.commit()
     return {**_out(issued.row), "token": issued.value}

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Body
 
-from entri.core.deps import CurrentPrincipal, DbSession, Paging, language_param
+from entri.core.deps import CurrentPrincipal, DbSession, Paging, language_param, scoped
 from entri.core.errors import BadRequest
 from entri.core.pagination import envelope
 from entri.core.schemas import ERROR_RESPONSES
@@ -30,7 +30,12 @@ from entri.translations.schemas import (
     translation_out,
 )
 
-router = APIRouter(prefix="/projects/{project_id}", tags=["Translations"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    prefix="/projects/{project_id}",
+    tags=["Translations"],
+    responses=ERROR_RESPONSES,
+    dependencies=[scoped("translations")],
+)
 KEY = "/keys/{key_id}/translations/{language}"
 
 

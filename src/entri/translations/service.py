@@ -56,12 +56,13 @@ def normalize_plurals(
         unknown = [c for c in plurals if c not in PLURAL_CATEGORIES]
         if unknown:
             raise BadRequest([f"pluralForms: unknown plural category '{c}'" for c in unknown])
-        if "other" not in plurals:
-            raise BadRequest(["pluralForms: the 'other' form is required"])
+        if not plurals:
+            raise BadRequest(["pluralForms: at least one form is required"])
         if any(len(v) > MAX_VALUE for v in plurals.values()):
             raise BadRequest([f"pluralForms: a form exceeds {MAX_VALUE} characters"])
         ordered = {c: plurals[c] for c in PLURAL_CATEGORIES if c in plurals}
-        return ordered["other"], ordered
+        # Real files omit `other` (Element X ru/pl stringsdict): keep what came, absent stays absent.
+        return ordered.get("other", next(reversed(ordered.values()))), ordered
     if value is not None and len(value) > MAX_VALUE:
         raise BadRequest([f"value must be at most {MAX_VALUE} characters"])
     if key.is_plural and value is not None:
@@ -180,28 +181,20 @@ def write_translations(
         if unchanged or (skip_if_exists and row.version > 0 and row.value is not None):
             results.append((row, False))
             continue
-        previous_status = row.status if row.version > 0 else None
+        previous = (row.value, row.plural_forms, row.status if row.version > 0 else None)
         history.append(
-            {
-                "id": new_id("hist"),
-                "translation_id": row.id,
-                "key_id": row.key_id,
-                "project_id": row.project_id,
-                "language": row.language,
-                "version": row.version + 1,
-                "action": action,
-                "previous_value": row.value,
-                "previous_plural_forms": row.plural_forms,
-                "previous_status": previous_status,
-                "new_value": value,
-                "new_plural_forms": plurals,
-                "new_status": status,
-                "source": write.source,
-                "ai_confidence": write.ai_confidence,
-                "changed_by": actor.user_id,
-                "changed_by_name": actor.name,
-                "created_at": now,
-            }
+            _history_row(
+                row.id,
+                write,
+                value,
+                plurals,
+                status,
+                actor=actor,
+                action=action,
+                now=now,
+                version=row.version + 1,
+                previous=previous,
+            )
         )
         row.value, row.plural_forms, row.status = value, plurals, status
         row.source, row.ai_confidence = write.source, write.ai_confidence
@@ -212,6 +205,93 @@ def write_translations(
     for start in range(0, len(history), _CHUNK):
         session.execute(insert(TranslationHistory), history[start : start + _CHUNK])
     return results
+
+
+def _history_row(
+    translation_id: str,
+    write: TranslationWrite,
+    value: str | None,
+    plurals: dict[str, str] | None,
+    status: str,
+    *,
+    actor: Actor,
+    action: str,
+    now: Any,
+    version: int,
+    previous: tuple[str | None, dict[str, str] | None, str | None],
+) -> dict[str, Any]:
+    return {
+        "id": new_id("hist"),
+        "translation_id": translation_id,
+        "key_id": write.key.id,
+        "project_id": write.key.project_id,
+        "language": write.language,
+        "version": version,
+        "action": action,
+        "previous_value": previous[0],
+        "previous_plural_forms": previous[1],
+        "previous_status": previous[2],
+        "new_value": value,
+        "new_plural_forms": plurals,
+        "new_status": status,
+        "source": write.source,
+        "ai_confidence": write.ai_confidence,
+        "changed_by": actor.user_id,
+        "changed_by_name": actor.name,
+        "created_at": now,
+    }
+
+
+def insert_new_translations(session: Session, writes: Sequence[TranslationWrite], *, actor: Actor, action: str) -> int:
+    """The write path for keys created in this same transaction: no row can exist yet, so
+    rows and their first history entries go in as two set-based INSERTs (no lock, no fetch).
+    A pair written twice keeps the last write, as `write_translations` would end with it."""
+    latest: dict[tuple[str, str], TranslationWrite] = {}
+    for write in writes:
+        latest[(write.key.id, write.language)] = write
+    now = utcnow()
+    rows: list[dict[str, Any]] = []
+    history: list[dict[str, Any]] = []
+    for write in latest.values():
+        value, plurals = normalize_plurals(write.key, write.value, write.plurals)
+        status = write.status or ("translated" if value else "untranslated")
+        row_id = new_id("tr")
+        rows.append(
+            {
+                "id": row_id,
+                "key_id": write.key.id,
+                "project_id": write.key.project_id,
+                "language": write.language,
+                "value": value,
+                "plural_forms": plurals,
+                "status": status,
+                "source": write.source,
+                "ai_confidence": write.ai_confidence,
+                "version": 1,
+                "updated_by": actor.user_id,
+                "updated_by_name": actor.name,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        history.append(
+            _history_row(
+                row_id,
+                write,
+                value,
+                plurals,
+                status,
+                actor=actor,
+                action=action,
+                now=now,
+                version=1,
+                previous=(None, None, None),
+            )
+        )
+    for start in range(0, len(rows), _CHUNK):
+        session.execute(insert(Translation), rows[start : start + _CHUNK])
+        session.execute(insert(TranslationHistory), history[start : start + _CHUNK])
+    return len(rows)
 
 
 def write_translation(
@@ -450,7 +530,7 @@ def list_for_language(
             .outerjoin(Translation, join)
             .order_by(*order)
         )
-        return list(session.execute(query).tuples().all()), total
+        return list(session.execute(query).all()), total
     query = select(*LISTING_COLUMNS).outerjoin(Translation, join).where(Key.project_id == project.id)
     if status == "untranslated":
         cond: ColumnElement[bool] = (Translation.id.is_(None)) | (Translation.status == "untranslated")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 06:49:02.638346
+Create Date: 2026-11-25 06:55:48.249095
 """
 from __future__ import annotations
 
@@ -113,6 +113,16 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_api_tokens_organization_id'), ['organization_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_api_tokens_project_id'), ['project_id'], unique=False)
 
+    op.create_table('file_templates',
+    sa.Column('project_id', sa.String(length=32), nullable=False),
+    sa.Column('language', sa.String(length=35), nullable=False),
+    sa.Column('namespace', sa.String(length=255), nullable=False),
+    sa.Column('format', sa.String(length=32), nullable=False),
+    sa.Column('content', sa.LargeBinary(), nullable=False),
+    sa.Column('updated_at', entri.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_file_templates_project_id_projects'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('project_id', 'language', 'namespace', 'format', name=op.f('pk_file_templates'))
+    )
     op.create_table('keys',
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('project_id', sa.String(length=32), nullable=False),
@@ -219,6 +229,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_keys_listing')
 
     op.drop_table('keys')
+    op.drop_table('file_templates')
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_tokens_project_id'))
         batch_op.drop_index(batch_op.f('ix_api_tokens_organization_id'))

@@ -1,0 +1,1 @@
+"""files: import and export of locale files through the format codecs."""

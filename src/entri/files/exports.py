@@ -1,0 +1,186 @@
+"""File export: build a Catalog from the database and render it with the format's codec.
+
+When the same (language, namespace, format) was imported before, the stored file is the
+layout: its entries get today's values, entries of deleted or untranslated keys drop out, new
+keys are appended, and the codec patches only what changed. Otherwise the codec renders its
+canonical style. Untranslated keys are omitted, except in bilingual formats (PO, POT, XLIFF,
+CSV), which keep them with an empty target (decisions.md 6, 25).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from entri.core.errors import BadRequest
+from entri.core.permissions import Permission
+from entri.core.principal import Principal
+from entri.files.imports import CONTEXT_SEPARATOR, parse_file
+from entri.files.templates import load_template
+from entri.formats import FORMAT_IDS, FormatError, get_format
+from entri.formats.catalog import Catalog, Entry
+from entri.keys.models import Key
+from entri.projects.models import Project
+from entri.projects.service import require_language
+from entri.translations.models import Translation
+
+
+@dataclass(frozen=True)
+class ExportedFile:
+    content: bytes
+    filename: str
+    total_keys: int
+    truncated: bool
+
+
+def _display_name(name: str, context: str | None) -> str:
+    """Undo the import's context prefix (`ctx\\x04msgid`) so gettext files get their msgid back."""
+    if context and name.startswith(context + CONTEXT_SEPARATOR):
+        return name[len(context) + 1 :]
+    return name
+
+
+def _values(session: Session, project_id: str, language: str, namespace: str | None) -> dict[str, Any]:
+    join = and_(Translation.key_id == Key.id, Translation.language == language)
+    query = (
+        select(
+            Key.id,
+            Key.name,
+            Key.namespace,
+            Key.description,
+            Key.context,
+            Key.is_plural,
+            Key.max_length,
+            Translation.value,
+            Translation.plural_forms,
+            Translation.status,
+            Translation.version,
+        )
+        .outerjoin(Translation, join)
+        .where(Key.project_id == project_id)
+        .order_by(Key.namespace, Key.sort_name, Key.id)
+    )
+    if namespace is not None:
+        query = query.where(Key.namespace == namespace)
+    return {row.id: row for row in session.execute(query)}
+
+
+def _entries(rows: dict[str, Any], sources: dict[str, Any] | None, *, bilingual: bool, fallback: bool) -> list[Entry]:
+    entries: list[Entry] = []
+    for key_id, row in rows.items():
+        has_value = row.version is not None and row.version > 0 and (row.value is not None or row.plural_forms)
+        source = sources.get(key_id) if sources is not None else None
+        value, plurals, state = (row.value, row.plural_forms, row.status) if has_value else (None, None, None)
+        if not has_value and fallback and source is not None and source.version:
+            value, plurals, state = source.value, source.plural_forms, None
+        if value is None and plurals is None and not bilingual:
+            continue
+        entries.append(
+            Entry(
+                key=_display_name(row.name, row.context),
+                namespace=row.namespace,
+                value=value,
+                plurals=plurals if row.is_plural else None,
+                context=row.context,
+                description=row.description,
+                max_length=row.max_length,
+                state=state,
+                source=source.value if source is not None and source.version else None,
+                source_plurals=source.plural_forms if source is not None and row.is_plural and source.version else None,
+            )
+        )
+        if entries[-1].plurals is None and plurals is not None:
+            entries[-1].value = plurals.get("other", value)
+    return entries
+
+
+def _require_unique_names(entries: list[Entry]) -> None:
+    seen: dict[tuple[str, str | None], str] = {}
+    for entry in entries:
+        ident = (entry.key, entry.context)
+        if ident in seen and seen[ident] != entry.namespace:
+            raise BadRequest(
+                [
+                    f"namespace: key '{entry.key}' exists in namespaces '{seen[ident]}' and "
+                    f"'{entry.namespace}'; export one namespace at a time with ?namespace="
+                ]
+            )
+        seen[ident] = entry.namespace
+
+
+def _merge_into_template(template: Catalog, entries: list[Entry]) -> Catalog:
+    """Today's values in the stored file's layout; the codec's memo keeps everything else."""
+    fresh = {(e.key, e.context): e for e in entries}
+    used: set[tuple[str, str | None]] = set()
+    kept: list[Entry] = []
+    for old in template.entries:
+        new = fresh.get((old.key, old.context))
+        if new is None:
+            continue
+        used.add((old.key, old.context))  # a key repeated in the file gets the value at each place
+        # A file that said nothing about state was imported with the status its value implies;
+        # keep saying nothing unless the status has moved since, or the codec would rewrite it.
+        implied = "translated" if (new.value or new.plurals) else "untranslated"
+        state_unchanged = old.state is None and new.state in (None, implied)
+        old.value, old.plurals = new.value, new.plurals
+        old.state = old.state if state_unchanged else new.state
+        if new.source is not None:
+            old.source, old.source_plurals = new.source, new.source_plurals
+        kept.append(old)
+    template.entries = kept + [e for e in entries if (e.key, e.context) not in used]
+    return template
+
+
+def export_file(
+    session: Session,
+    *,
+    principal: Principal,
+    project: Project,
+    language: str,
+    format_id: str | None,
+    namespace: str | None = None,
+    fallback: str | None = None,
+    max_entries: int = 0,
+) -> ExportedFile:
+    principal.require(Permission.IMPORT_EXPORT)
+    if not format_id:
+        raise BadRequest([f"format should not be empty; valid formats: {', '.join(FORMAT_IDS)}"])
+    try:
+        info = get_format(format_id)
+    except FormatError as exc:
+        raise BadRequest([f"format: {exc}"]) from None
+    if fallback not in (None, "source"):
+        raise BadRequest(["fallback must be 'source'"])
+    require_language(project, language)
+    rows = _values(session, project.id, language, namespace)
+    sources = None
+    if info.bilingual or fallback == "source":
+        sources = (
+            rows
+            if language == project.source_language
+            else _values(session, project.id, project.source_language, namespace)
+        )
+    entries = _entries(rows, sources, bilingual=info.bilingual, fallback=fallback == "source")
+    if namespace is None:
+        _require_unique_names(entries)
+    truncated = 0 < max_entries < len(entries)
+    if truncated:
+        entries = entries[:max_entries]
+    catalog = Catalog(language=language, entries=entries, source_language=project.source_language)
+    template = load_template(
+        session, project_id=project.id, language=language, namespace=namespace or "", format_id=format_id
+    )
+    if template is not None and not truncated:
+        catalog = _merge_into_template(parse_file(format_id, template, language), entries)
+    elif format_id == "arb":
+        catalog.headers["@@locale"] = language.replace("-", "_")
+    try:
+        content = info.codec().render(catalog)
+    except FormatError as exc:
+        raise BadRequest([f"format: cannot write these translations as {format_id}: {exc}"]) from None
+    return ExportedFile(
+        content=content, filename=info.filename_for(language), total_keys=len(entries), truncated=truncated
+    )

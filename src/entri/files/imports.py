@@ -1,0 +1,212 @@
+"""File import: parse with the format's codec, then apply the whole Catalog in one transaction.
+
+Atomic by construction: the file is parsed and every entry validated before the first write,
+and all writes share the request's transaction, so a bad file or a bad entry leaves the
+project exactly as it was (400 naming the problem).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from entri.core.errors import BadRequest
+from entri.core.permissions import Permission
+from entri.core.principal import Principal
+from entri.files.templates import save_template
+from entri.formats import FormatError, get_format
+from entri.formats.catalog import Catalog, Entry
+from entri.keys import service as keys
+from entri.keys.models import Key
+from entri.projects.models import Project
+from entri.projects.service import require_language
+from entri.translations import service as translations
+
+CONTEXT_SEPARATOR = "\x04"
+"""gettext's own msgctxt/msgid separator: names the second of two same-name keys apart."""
+MAX_KEY = 1000
+MAX_VALUE = 100_000
+
+
+@dataclass
+class ImportResult:
+    imported: int = 0
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _is_plural(entry: Entry) -> bool:
+    """Plural in the file, even when untranslated (gettext `msgid_plural` with empty forms)."""
+    return entry.plurals is not None or entry.source_plurals is not None
+
+
+def decode_content(format_id: str, content: str, content_encoding: str | None = None) -> bytes:
+    """`mo` travels base64-encoded inside the JSON body; so may any file (`contentEncoding:
+    "base64"`), which keeps UTF-16 and ISO-8859-1 files byte-exact. Otherwise it is the text."""
+    info = get_format(format_id)
+    if not info.binary and content_encoding != "base64":
+        return content.encode("utf-8", errors="surrogatepass")
+    try:
+        return base64.b64decode(content, validate=True)
+    except (binascii.Error, ValueError):
+        raise BadRequest([f"content: a '{format_id}' file must be sent base64-encoded"]) from None
+
+
+def parse_file(format_id: str, data: bytes, language: str) -> Catalog:
+    try:
+        return get_format(format_id).codec().parse(data, language)
+    except FormatError as exc:
+        raise BadRequest([f"content: {exc}"]) from None
+    except RecursionError:
+        raise BadRequest(["content: the file is nested too deeply"]) from None
+
+
+def _key_names(catalog: Catalog) -> list[tuple[Entry, str]]:
+    """Pair each entry with the key name it maps to: its own name (PO: the msgid, decisions.md
+    26), except when one name occurs with several gettext contexts; then every entry that has
+    a context is named `context\x04name` (gettext's own separator) so none overwrites another."""
+    contexts: dict[str, set[str | None]] = {}
+    for entry in catalog.entries:
+        contexts.setdefault(entry.key, set()).add(entry.context)
+    named: list[tuple[Entry, str]] = []
+    for entry in catalog.entries:
+        shared = len(contexts[entry.key]) > 1
+        name = f"{entry.context}{CONTEXT_SEPARATOR}{entry.key}" if shared and entry.context else entry.key
+        named.append((entry, name))
+    return named
+
+
+def _validate(named: list[tuple[Entry, str]]) -> None:
+    problems: list[str] = []
+    for entry, name in named:
+        if not name:
+            problems.append("content: an entry has an empty key")
+        elif len(name) > MAX_KEY:
+            problems.append(f"content: key '{name[:60]}…' is longer than {MAX_KEY} characters")
+        texts = list(entry.plurals.values()) if entry.plurals else [entry.value or ""]
+        if any(len(t) > MAX_VALUE for t in texts):
+            problems.append(f"content: the value of '{name[:60]}' is longer than {MAX_VALUE} characters")
+        if len(problems) >= 50:
+            break
+    if problems:
+        raise BadRequest(problems)
+
+
+def import_file(
+    session: Session,
+    *,
+    principal: Principal,
+    project: Project,
+    language: str,
+    format_id: str,
+    content: str,
+    namespace: str | None = None,
+    overwrite: bool = False,
+    content_encoding: str | None = None,
+) -> ImportResult:
+    principal.require(Permission.IMPORT_EXPORT)
+    require_language(project, language)
+    data = decode_content(format_id, content, content_encoding)
+    catalog = parse_file(format_id, data, language)
+    named = _key_names(catalog)
+    _validate(named)
+
+    actor = translations.Actor.of(principal)
+    existing = keys.keys_by_identity(session, project_id=project.id)
+    result = ImportResult()
+    planned: list[tuple[Entry, tuple[str, str]]] = []
+    for entry, name in named:
+        ident = (namespace if namespace is not None else entry.namespace, name)
+        planned.append((entry, ident))
+        key = existing.get(ident)
+        if key is None:
+            continue
+        if _is_plural(entry) and not key.is_plural:
+            key.is_plural = True  # the file knows better: the string has plural forms
+        if key.description is None and entry.description:
+            key.description = entry.description
+        if key.context is None and entry.context:
+            key.context = entry.context
+    new_idents: dict[tuple[str, str], keys.KeyFields] = {}
+    for entry, ident in planned:
+        if ident in existing or ident in new_idents:
+            continue
+        new_idents[ident] = keys.KeyFields(
+            key=ident[1],
+            namespace=ident[0],
+            description=entry.description,
+            context=entry.context,
+            is_plural=_is_plural(entry),
+            max_length=entry.max_length,
+        )
+    created_keys = keys.add_keys(session, project=project, items=list(new_idents.values()), actor=actor)
+    by_ident: dict[tuple[str, str], Key] = {**existing, **{(k.namespace, k.name): k for k in created_keys}}
+    fresh = {k.id for k in created_keys}
+    result.created = len(created_keys)
+
+    fresh_writes: list[translations.TranslationWrite] = []
+    other_writes: list[translations.TranslationWrite] = []
+    source_writes: list[translations.TranslationWrite] = []
+    for entry, ident in planned:
+        key = by_ident[ident]
+        if entry.value is None and entry.plurals is None:
+            result.skipped += 1
+        else:
+            write = translations.TranslationWrite(
+                key=key,
+                language=language,
+                value=entry.value,
+                plurals=entry.plurals,
+                source="import",
+                status=entry.state,
+            )
+            (fresh_writes if key.id in fresh else other_writes).append(write)
+        if entry.source is not None and language != project.source_language and key.id in fresh:
+            source_writes.append(
+                translations.TranslationWrite(
+                    key=key,
+                    language=project.source_language,
+                    value=entry.source,
+                    plurals=entry.source_plurals if key.is_plural else None,
+                    source="import",
+                )
+            )
+
+    translations.insert_new_translations(session, fresh_writes + source_writes, actor=actor, action="import")
+    result.imported += len(fresh_writes)
+    if other_writes:
+        outcomes = translations.write_translations(
+            session, other_writes, actor=actor, action="import", skip_if_exists=not overwrite
+        )
+        for row, changed in outcomes:
+            if changed:
+                result.imported += 1
+                if row.version > 1:
+                    result.updated += 1
+            else:
+                result.skipped += 1
+    save_template(
+        session, project_id=project.id, language=language, namespace=namespace or "", format_id=format_id, data=data
+    )
+    session.commit()
+    return result
+
+
+def summary(result: ImportResult, *, language: str, format_id: str) -> dict[str, Any]:
+    return {
+        "imported": result.imported,
+        "created": result.created,
+        "updated": result.updated,
+        "skipped": result.skipped,
+        "errors": result.errors,
+        "warnings": result.warnings,
+        "language": language,
+        "format": format_id,
+    }
