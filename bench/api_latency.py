@@ -74,9 +74,23 @@ def start_server(
         if match:
             token = match.group(1)
         if ("Uvicorn running" in line or "Application startup complete" in line) and token:
+            wait_ready(f"http://127.0.0.1:{port}")
             return proc, token
     proc.kill()
     raise SystemExit("server did not start (is the database empty? the token is printed on first start only)")
+
+
+def wait_ready(base: str, timeout: float = 30) -> None:
+    """Worker processes accept connections a little after the parent says it is running."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if httpx.get(base + "/api/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("server never became ready")
 
 
 def seed(base: str, token: str, keys: int) -> tuple[str, list[str]]:

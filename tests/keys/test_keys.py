@@ -161,3 +161,40 @@ def test_plural_key_source_forms(tenant, client):
     assert key["isPlural"] is True
     assert key["sourceValue"] == "{count} files"
     assert key["sourcePluralForms"] == {"one": "{count} file", "other": "{count} files"}
+
+
+def test_totals_follow_every_way_keys_come_and_go(tenant, client):
+    project = tenant.project()
+    pid = project["_id"]
+
+    def totals():
+        keys_total = client.get(f"/api/projects/{pid}/keys", headers=tenant.headers).json()["meta"]["total"]
+        fr_total = client.get(f"/api/projects/{pid}/translations/fr", headers=tenant.headers).json()["meta"]["total"]
+        assert keys_total == fr_total
+        return keys_total
+
+    (one,) = _keys(tenant, client, project, {"key": "one"})
+    created = client.post(
+        f"/api/projects/{pid}/keys/bulk", json={"keys": [{"key": f"b{i}"} for i in range(5)]}, headers=tenant.headers
+    ).json()["keys"]
+    assert totals() == 6
+    client.delete(f"/api/projects/{pid}/keys/{one['_id']}", headers=tenant.headers)
+    client.request(
+        "DELETE",
+        f"/api/projects/{pid}/keys/bulk",
+        json={"keyIds": [created[0]["_id"], "key_x"]},
+        headers=tenant.headers,
+    )
+    assert totals() == 4
+    r = client.post(
+        f"/api/projects/{pid}/import",
+        headers=tenant.headers,
+        json={"language": "fr", "format": "json-flat", "content": '{"b1": "x", "new": "y"}'},
+    )
+    assert r.status_code == 200, r.text
+    assert totals() == 5
+    bad = client.post(
+        f"/api/projects/{pid}/keys/bulk", json={"keys": [{"key": "z"}, {"key": "b2"}]}, headers=tenant.headers
+    )
+    assert bad.status_code == 409
+    assert totals() == 5

@@ -9,6 +9,8 @@ locks (`SELECT ... FOR UPDATE`) in the write path instead.
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
 from collections.abc import Iterator
 from functools import lru_cache
@@ -33,7 +35,36 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+class _WriterQueue:
+    """Queues SQLite writers so they wake when the lock frees instead of busy-polling.
+
+    SQLite's busy handler sleeps with growing back-off, so writers waiting on its lock see long
+    tail latencies. A thread lock queues writers of this process; an `flock` on a file beside
+    the database queues them against other processes (uvicorn workers, the CLI). The kernel
+    wakes an `flock` waiter at once. Both are held from BEGIN IMMEDIATE until the connection
+    returns to the pool, i.e. after its COMMIT or ROLLBACK.
+    """
+
+    def __init__(self, lock_path: str | None) -> None:
+        self._thread_lock = threading.Lock()
+        self._fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600) if lock_path else None
+
+    def acquire(self) -> None:
+        self._thread_lock.acquire()
+        if self._fd is not None:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX)
+            except BaseException:
+                self._thread_lock.release()
+                raise
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self._thread_lock.release()
+
+
+def _configure_sqlite(engine: Engine, lock_path: str | None) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
@@ -44,10 +75,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
-    # SQLite's busy handler polls with growing sleeps, so writers queued on its lock see long
-    # tail latencies. Within one process, queue them on a Python lock instead: a waiter wakes
-    # the moment the holder's connection goes back to the pool (after its COMMIT/ROLLBACK).
-    write_lock = threading.Lock()
+    write_lock = _WriterQueue(lock_path)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
@@ -79,7 +107,7 @@ def build_engine(url: str) -> Engine:
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=20)
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, f"{path}.writelock" if path and path != ":memory:" else None)
         return engine
     return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
 

@@ -27,4 +27,5 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value
 
 
-JSONType: Any = JSON().with_variant(JSONB(), "postgresql")
+# none_as_null: Python None is SQL NULL, not the JSON text 'null' every read would parse.
+JSONType: Any = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")

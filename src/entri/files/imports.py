@@ -15,13 +15,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from entri.core.errors import BadRequest
+from entri.core.gcpause import gc_paused
 from entri.core.permissions import Permission
 from entri.core.principal import Principal
 from entri.files.templates import save_template
 from entri.formats import FormatError, get_format
 from entri.formats.catalog import Catalog, Entry
 from entri.keys import service as keys
-from entri.keys.models import Key
 from entri.projects.models import Project
 from entri.projects.service import require_language
 from entri.translations import service as translations
@@ -30,6 +30,7 @@ CONTEXT_SEPARATOR = "\x04"
 """gettext's own msgctxt/msgid separator: names the second of two same-name keys apart."""
 MAX_KEY = 1000
 MAX_VALUE = 100_000
+CHUNK = 5000
 
 
 @dataclass
@@ -118,85 +119,148 @@ def import_file(
     named = _key_names(catalog)
     _validate(named)
 
-    actor = translations.Actor.of(principal)
-    existing = keys.keys_by_identity(session, project_id=project.id)
-    result = ImportResult()
-    planned: list[tuple[Entry, tuple[str, str]]] = []
-    for entry, name in named:
-        ident = (namespace if namespace is not None else entry.namespace, name)
-        planned.append((entry, ident))
-        key = existing.get(ident)
-        if key is None:
-            continue
-        if _is_plural(entry) and not key.is_plural:
-            key.is_plural = True  # the file knows better: the string has plural forms
-        if key.description is None and entry.description:
-            key.description = entry.description
-        if key.context is None and entry.context:
-            key.context = entry.context
-    new_idents: dict[tuple[str, str], keys.KeyFields] = {}
-    for entry, ident in planned:
-        if ident in existing or ident in new_idents:
-            continue
-        new_idents[ident] = keys.KeyFields(
-            key=ident[1],
-            namespace=ident[0],
-            description=entry.description,
-            context=entry.context,
-            is_plural=_is_plural(entry),
-            max_length=entry.max_length,
+    with gc_paused():
+        return _apply(
+            session,
+            principal=principal,
+            project=project,
+            language=language,
+            format_id=format_id,
+            data=data,
+            named=named,
+            namespace=namespace,
+            overwrite=overwrite,
         )
-    created_keys = keys.add_keys(session, project=project, items=list(new_idents.values()), actor=actor)
-    by_ident: dict[tuple[str, str], Key] = {**existing, **{(k.namespace, k.name): k for k in created_keys}}
-    fresh = {k.id for k in created_keys}
-    result.created = len(created_keys)
+
+
+def _apply(
+    session: Session,
+    *,
+    principal: Principal,
+    project: Project,
+    language: str,
+    format_id: str,
+    data: bytes,
+    named: list[tuple[Entry, str]],
+    namespace: str | None,
+    overwrite: bool,
+) -> ImportResult:
+    actor = translations.Actor.of(principal)
+    existing = keys.key_refs(session, project_id=project.id)
+    planned = [(entry, (namespace if namespace is not None else entry.namespace, name)) for entry, name in named]
+    del named
+    changed = _merge_key_metadata(planned, existing)
+    keys.update_key_refs(session, changed)
+    result = ImportResult()
+    for start in range(0, len(planned), CHUNK):
+        _apply_chunk(
+            session,
+            project=project,
+            language=language,
+            chunk=planned[start : start + CHUNK],
+            existing=existing,
+            overwrite=overwrite,
+            actor=actor,
+            result=result,
+        )
+        # Rows loaded by the write path are done with: keep memory flat on 100k-key files.
+        session.flush()
+        session.expunge_all()
+    save_template(
+        session, project_id=project.id, language=language, namespace=namespace or "", format_id=format_id, data=data
+    )
+    session.commit()
+    return result
+
+
+def _merge_key_metadata(
+    planned: list[tuple[Entry, tuple[str, str]]], existing: dict[tuple[str, str], keys.KeyRef]
+) -> list[keys.KeyRef]:
+    """Existing keys learn what the file knows and they don't (plural shape, comment, context)."""
+    changed: dict[str, keys.KeyRef] = {}
+    for entry, ident in planned:
+        ref = existing.get(ident)
+        if ref is None:
+            continue
+        if _is_plural(entry) and not ref.is_plural:
+            ref.is_plural = True
+            changed[ref.id] = ref
+        if ref.description is None and entry.description:
+            ref.description = entry.description
+            changed[ref.id] = ref
+        if ref.context is None and entry.context:
+            ref.context = entry.context
+            changed[ref.id] = ref
+    return list(changed.values())
+
+
+def _apply_chunk(
+    session: Session,
+    *,
+    project: Project,
+    language: str,
+    chunk: list[tuple[Entry, tuple[str, str]]],
+    existing: dict[tuple[str, str], keys.KeyRef],
+    overwrite: bool,
+    actor: translations.Actor,
+    result: ImportResult,
+) -> None:
+    new_fields: dict[tuple[str, str], keys.KeyFields] = {}
+    for entry, ident in chunk:
+        if ident not in existing and ident not in new_fields:
+            new_fields[ident] = keys.KeyFields(
+                key=ident[1],
+                namespace=ident[0],
+                description=entry.description,
+                context=entry.context,
+                is_plural=_is_plural(entry),
+                max_length=entry.max_length,
+            )
+    created = keys.add_keys(session, project=project, items=list(new_fields.values()), actor=actor)
+    for ref in created:
+        existing[(ref.namespace, ref.name)] = ref
+    fresh = {ref.id for ref in created}
+    result.created += len(created)
 
     fresh_writes: list[translations.TranslationWrite] = []
     other_writes: list[translations.TranslationWrite] = []
-    source_writes: list[translations.TranslationWrite] = []
-    for entry, ident in planned:
-        key = by_ident[ident]
+    for entry, ident in chunk:
+        ref = existing[ident]
         if entry.value is None and entry.plurals is None:
             result.skipped += 1
         else:
             write = translations.TranslationWrite(
-                key=key,
+                key=ref,
                 language=language,
                 value=entry.value,
                 plurals=entry.plurals,
                 source="import",
                 status=entry.state,
             )
-            (fresh_writes if key.id in fresh else other_writes).append(write)
-        if entry.source is not None and language != project.source_language and key.id in fresh:
-            source_writes.append(
+            (fresh_writes if ref.id in fresh else other_writes).append(write)
+        if entry.source is not None and language != project.source_language and ref.id in fresh:
+            # A bilingual file gives new keys their source text too.
+            fresh_writes.append(
                 translations.TranslationWrite(
-                    key=key,
+                    key=ref,
                     language=project.source_language,
                     value=entry.source,
-                    plurals=entry.source_plurals if key.is_plural else None,
+                    plurals=entry.source_plurals if ref.is_plural else None,
                     source="import",
                 )
             )
-
-    translations.insert_new_translations(session, fresh_writes + source_writes, actor=actor, action="import")
-    result.imported += len(fresh_writes)
+    translations.insert_new_translations(session, fresh_writes, actor=actor, action="import")
+    result.imported += sum(1 for w in fresh_writes if w.language == language)
     if other_writes:
         outcomes = translations.write_translations(
             session, other_writes, actor=actor, action="import", skip_if_exists=not overwrite
         )
-        for row, changed in outcomes:
-            if changed:
+        for row, was_changed in outcomes:
+            if was_changed:
                 result.imported += 1
-                if row.version > 1:
-                    result.updated += 1
+                result.updated += row.version > 1
             else:
                 result.skipped += 1
-    save_template(
-        session, project_id=project.id, language=language, namespace=namespace or "", format_id=format_id, data=data
-    )
-    session.commit()
-    return result
 
 
 def summary(result: ImportResult, *, language: str, format_id: str) -> dict[str, Any]:

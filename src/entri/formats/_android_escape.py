@@ -68,11 +68,7 @@ def decode(pieces: Sequence[Piece]) -> list[str]:
 
 def _plain(text: str) -> bool:
     """Nothing aapt would change: the common case, decoded without a per-character loop."""
-    return (
-        not any(c in text for c in '\\"\t\n\r\f\v')
-        and "  " not in text
-        and text == text.strip(" ")
-    )
+    return not any(c in text for c in '\\"\t\n\r\f\v') and "  " not in text and text == text.strip(" ")
 
 
 def _is_hex(s: str) -> bool:

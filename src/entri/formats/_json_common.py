@@ -14,11 +14,8 @@ token of every value that did not change.
 
 from __future__ import annotations
 
-import gc
 import json
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring, encode_basestring_ascii
 from math import isfinite
@@ -367,23 +364,6 @@ def _reject_unstorable(layout: Layout) -> None:
                 column=column,
             )
         offset += len(part)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Defer the cyclic GC while a codec builds ~5 container objects per entry.
-
-    On CPython 3.11 the young-generation collections otherwise rescan the growing catalog
-    and double the time of a 100k-key import; nothing built here is cyclic garbage, so
-    deferring costs no memory. The previous state is restored (nesting-safe).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def skip_tokens(node: Any) -> int:

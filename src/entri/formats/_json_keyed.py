@@ -11,12 +11,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from entri.core.gcpause import gc_paused
 from entri.formats._json_common import (
     CANONICAL,
     Layout,
     Node,
     Raw,
-    gc_paused,
     literal,
     load,
     skip_tokens,

@@ -14,7 +14,6 @@ _PLAIN_CHARS = re.compile("[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00
 """Printable in both YAML versions, minus line/paragraph separators and the BOM."""
 
 
-
 def plain_ok(text: str) -> bool:
     """Whether `text` can be written unquoted and read back as the same string by YAML 1.1
     (Psych, PyYAML) and 1.2 (ruamel) parsers alike. Deliberately conservative: anything
@@ -37,8 +36,11 @@ def _double(text: str) -> str:
             out.append("\\n")
         elif ch == "\t":
             out.append("\\t")
-        elif code < 0x20 or 0x7F <= code <= 0x9F or 0xD800 <= code <= 0xDFFF or code in (
-            0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF
+        elif (
+            code < 0x20
+            or 0x7F <= code <= 0x9F
+            or 0xD800 <= code <= 0xDFFF
+            or code in (0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF)
         ):
             out.append(f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}")
         else:

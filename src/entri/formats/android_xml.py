@@ -115,7 +115,11 @@ def _read_element(doc: XmlDocument, node: Node, comment: Span | None) -> _Record
         entry.extra = {"attrs": base.extra["attrs"], "item_attrs": extra} if extra else base.extra
         originals.append(entry)
     return _Record(
-        kind, node, use_comment, [_identity(e) for e in originals], originals,
+        kind,
+        node,
+        use_comment,
+        [_identity(e) for e in originals],
+        originals,
         [{"": item} for item in items],
     )
 
@@ -165,8 +169,7 @@ def _read_value(doc: XmlDocument, node: Node) -> str:
     if all(is_text for is_text, _ in pieces):
         return "".join(decoded)
     return "".join(
-        xml_safe.escape_text(d) if is_text else raw
-        for d, (is_text, raw) in zip(decoded, pieces, strict=True)
+        xml_safe.escape_text(d) if is_text else raw for d, (is_text, raw) in zip(decoded, pieces, strict=True)
     )
 
 
@@ -175,16 +178,12 @@ def _encode_value(value: str) -> str:
     pieces: list[aapt.Piece]
     if xml_safe.is_markup(value, cdata_counts=True):
         pieces = [
-            (True, xml_safe.unescape(raw)) if kind == "text" else (False, raw)
-            for kind, raw in xml_safe.tokens(value)
+            (True, xml_safe.unescape(raw)) if kind == "text" else (False, raw) for kind, raw in xml_safe.tokens(value)
         ]
     else:
         pieces = [(True, value)]
     encoded, quote = aapt.encode(pieces)
-    body = "".join(
-        xml_safe.escape_text(e) if is_text else e
-        for e, (is_text, _) in zip(encoded, pieces, strict=True)
-    )
+    body = "".join(xml_safe.escape_text(e) if is_text else e for e, (is_text, _) in zip(encoded, pieces, strict=True))
     return f'"{body}"' if quote else body
 
 
@@ -223,8 +222,15 @@ def _has_text(entry: Entry | None) -> bool:
 
 def _meta(entry: Entry) -> tuple[Any, ...]:
     return (
-        entry.translatable, entry.flags, entry.max_length, entry.description, entry.source,
-        entry.state, entry.translator_comment, entry.references, entry.placeholders,
+        entry.translatable,
+        entry.flags,
+        entry.max_length,
+        entry.description,
+        entry.source,
+        entry.state,
+        entry.translator_comment,
+        entry.references,
+        entry.placeholders,
     )
 
 
@@ -339,8 +345,7 @@ def _element(entry: Entry, indent: str, unit: str) -> str:
     order = [c for c in PLURAL_CATEGORIES if c in entry.plurals]
     order += [c for c in entry.plurals if c not in PLURAL_CATEGORIES]
     items = "".join(
-        f'\n{indent}{unit}<item quantity="{xml_safe.escape_attr(c)}">'
-        f"{_encode_value(entry.plurals[c])}</item>"
+        f'\n{indent}{unit}<item quantity="{xml_safe.escape_attr(c)}">{_encode_value(entry.plurals[c])}</item>'
         for c in order
     )
     return _with_comment(comment, f"{start}{items}\n{indent}</plurals>", indent)

@@ -122,7 +122,7 @@ def _records(text: str, delimiter: str) -> list[_Record]:
             raw = "".join(lines[position : reader.line_num])
             position = reader.line_num
             body = raw.rstrip("\r\n")
-            terminator = raw[len(body):]
+            terminator = raw[len(body) :]
             out.append(_Record(fields, _quoted_flags(body, delimiter), raw, terminator))
     except csv.Error as exc:
         raise FormatError(f"Malformed CSV: {exc}", line=reader.line_num) from None
@@ -165,8 +165,14 @@ def _layout_from_header(names: list[str], language: str, delimiter: str) -> _Lay
             raise FormatError(f"No single column for language '{language}' in header: {', '.join(names)}")
         value = candidates[0]
     return _Layout(
-        delimiter=delimiter, header=True, width=len(names), key=0, value=value,
-        context=col("context"), source=col("source"), description=col("description"),
+        delimiter=delimiter,
+        header=True,
+        width=len(names),
+        key=0,
+        value=value,
+        context=col("context"),
+        source=col("source"),
+        description=col("description"),
     )
 
 
@@ -216,18 +222,27 @@ def _fold(rows: list[_Row], language: str) -> list[Entry]:
             if (len(run) >= 2 or single_ok) and (base, context) not in plain_keys:
                 sources = {cat: r.source for cat, r in run if r.source is not None}
                 descriptions = [r.description for _, r in run if r.description]
-                entries.append(Entry(
-                    key=base, context=context, plurals={cat: r.value for cat, r in run},
-                    source_plurals=sources or None,
-                    description=descriptions[0] if descriptions else None,
-                ))
+                entries.append(
+                    Entry(
+                        key=base,
+                        context=context,
+                        plurals={cat: r.value for cat, r in run},
+                        source_plurals=sources or None,
+                        description=descriptions[0] if descriptions else None,
+                    )
+                )
                 i = j
                 continue
         row = rows[i]
-        entries.append(Entry(
-            key=row.key, value=row.value, context=row.context, source=row.source,
-            description=row.description,
-        ))
+        entries.append(
+            Entry(
+                key=row.key,
+                value=row.value,
+                context=row.context,
+                source=row.source,
+                description=row.description,
+            )
+        )
         i += 1
     return entries
 
@@ -235,7 +250,7 @@ def _fold(rows: list[_Row], language: str) -> list[Entry]:
 def parse(data: bytes, language: str) -> Catalog:
     decoded = decode(data)
     # Keep the file's own line breaks (also inside quoted fields) for byte-identical output.
-    text = data[len(decoded.bom):].decode(decoded.encoding)
+    text = data[len(decoded.bom) :].decode(decoded.encoding)
     if "\x00" in text:
         raise FormatError("CSV contains a NUL character")
     first = text.split("\n", 1)[0]

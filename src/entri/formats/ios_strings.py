@@ -162,16 +162,15 @@ class _Reader:
         return int(match.group(0), 16)
 
 
-def _description(reader: _Reader, comment: tuple[int, int, str] | None, key_start: int,
-                 previous_end: int) -> tuple[tuple[int, int] | None, str | None]:
+def _description(
+    reader: _Reader, comment: tuple[int, int, str] | None, key_start: int, previous_end: int
+) -> tuple[tuple[int, int] | None, str | None]:
     if comment is None:
         return None, None
     start, end, text = comment
     s = reader.s
     line_comment = s.startswith("//", start)
-    if (line_comment and s.count("\n", end, key_start) > 1) or (
-        previous_end and "\n" not in s[previous_end:start]
-    ):
+    if (line_comment and s.count("\n", end, key_start) > 1) or (previous_end and "\n" not in s[previous_end:start]):
         return None, None
     description = text.strip() or None
     return (start, end), (None if description == PLACEHOLDER else description)
@@ -209,9 +208,16 @@ def parse(data: bytes, language: str) -> Catalog:
             raise reader.error("Missing ';'")
         comment_span, description = _description(reader, comment, key_start, previous_end)
         entry = Entry(key=key, value=value, description=description)
-        span = _Span(key, comment_span[0] if comment_span else key_start, key_start, key_end,
-                     value_span, reader.pos, comment_span, Entry(key=key, value=value,
-                                                                 description=description))
+        span = _Span(
+            key,
+            comment_span[0] if comment_span else key_start,
+            key_start,
+            key_end,
+            value_span,
+            reader.pos,
+            comment_span,
+            Entry(key=key, value=value, description=description),
+        )
         if key in latest:
             latest[key].shadowed = True
             memo.duplicates.append(key)

@@ -84,7 +84,7 @@ def _read_key(key: str, value: Any, entries: list[Entry]) -> _Record | None:
     if not all(_plural_variable(v) for v in variables.values()):
         return None
     if len(variables) == 1 and fmt == f"%#@{next(iter(variables))}@":
-        (name, var), = variables.items()
+        ((name, var),) = variables.items()
         entries.append(_plural_entry(key, name, var, DEFAULT_VARIABLE))
         return _Record(key, True, [name])
     entries.append(Entry(key=key, value=fmt))
@@ -169,9 +169,7 @@ def _render_patched(catalog: Catalog, memo: _Memo) -> bytes:
     matcher = _xml_patch.Matcher(catalog.entries)
     for record in memo.records:
         head = matcher.take(("", record.key, None))
-        if head is None or (record.single and head.plurals is None) or (
-            not record.single and head.value is None
-        ):
+        if head is None or (record.single and head.plurals is None) or (not record.single and head.value is None):
             new.pop(record.key, None)
             if head is not None:
                 new.update(_build([head]))

@@ -72,9 +72,7 @@ def parse(data: bytes, language: str) -> Catalog:
     src = files[0].attrs.get("source-language")
     catalog.source_language = None if src in (None, UNDETERMINED) else src
     if len(files) == 1:
-        catalog.headers = {
-            k: v for k, v in files[0].attrs.items() if k in FILE_DEFAULTS and v != FILE_DEFAULTS[k]
-        }
+        catalog.headers = {k: v for k, v in files[0].attrs.items() if k in FILE_DEFAULTS and v != FILE_DEFAULTS[k]}
     units: list[_Unit] = []
     bodies: dict[str, Node] = {}
     for index, file in enumerate(files):

@@ -50,7 +50,7 @@ def parse(data: bytes, language: str) -> Catalog:
     doc = xml_safe.parse(data)
     root = doc.root
     if root.local != "xliff" or not root.attrs.get("version", "2").startswith("2"):
-        raise FormatError("Expected an XLIFF 2 <xliff version=\"2.x\"> root", line=1)
+        raise FormatError('Expected an XLIFF 2 <xliff version="2.x"> root', line=1)
     files = [c for c in root.children if c.local == "file"]
     src = root.attrs.get("srcLang")
     catalog = Catalog(language=language, source_language=None if src in (None, UNDETERMINED) else src)
@@ -125,8 +125,7 @@ def render(catalog: Catalog) -> bytes:
     src = xml_safe.escape_attr(catalog.source_language or UNDETERMINED)
     lang = xml_safe.escape_attr(catalog.language)
     out = [
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<xliff xmlns="{NS}" version="2.0" srcLang="{src}" trgLang="{lang}">\n'
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<xliff xmlns="{NS}" version="2.0" srcLang="{src}" trgLang="{lang}">\n'
     ]
     namespaces = list(dict.fromkeys(e.namespace for e in catalog.entries)) or [""]
     for namespace in namespaces:

@@ -245,9 +245,7 @@ def _attrs(raw: str) -> dict[str, str]:
         return {}
     return {
         m.group(1): unescape(
-            (m.group(2) if m.group(2) is not None else m.group(3))
-            .replace("\t", " ")
-            .replace("\n", " ")
+            (m.group(2) if m.group(2) is not None else m.group(3)).replace("\t", " ").replace("\n", " ")
         )
         for m in _ATTR.finditer(raw)
     }
@@ -277,9 +275,7 @@ def _build(text: str, max_depth: int, max_elements: int) -> Node:
             if not m.group("empty"):
                 if len(stack) > max_depth:
                     line, col = _line_col(text, start)
-                    raise FormatError(
-                        f"XML nested deeper than {max_depth} levels", line=line, column=col
-                    )
+                    raise FormatError(f"XML nested deeper than {max_depth} levels", line=line, column=col)
                 stack.append(node)
                 content = node.content
         elif kind == "end":
@@ -334,22 +330,12 @@ def unescape(raw: str) -> str:
 
 def escape_text(text: str) -> str:
     """Text content that reads back identically (`\\r` would be normalised away otherwise)."""
-    return (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("\r", "&#13;")
-    )
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 
 
 def escape_attr(text: str) -> str:
     """Double-quoted attribute value; whitespace as references so normalisation keeps it."""
-    return (
-        escape_text(text)
-        .replace('"', "&quot;")
-        .replace("\n", "&#10;")
-        .replace("\t", "&#9;")
-    )
+    return escape_text(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
 
 
 def text_value(doc: XmlDocument, node: Node) -> str:
@@ -373,10 +359,7 @@ def text_value(doc: XmlDocument, node: Node) -> str:
     return "".join(parts)
 
 
-_WRAP_OPEN = (
-    '<r xmlns:xliff="urn:oasis:names:tc:xliff:document:1.2" '
-    'xmlns:tools="http://schemas.android.com/tools">'
-)
+_WRAP_OPEN = '<r xmlns:xliff="urn:oasis:names:tc:xliff:document:1.2" xmlns:tools="http://schemas.android.com/tools">'
 
 
 def is_markup(value: str, *, cdata_counts: bool = False) -> bool:

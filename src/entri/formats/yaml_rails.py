@@ -39,9 +39,7 @@ _MERGE = "tag:yaml.org,2002:merge"
 _RESOLVER = VersionedResolver(version=(1, 2))
 _CATEGORIES = frozenset(PLURAL_CATEGORIES)
 _PROPERTIES = re.compile(r"(?:[&!][^\s]*\s+)*")
-_YAML11_WORDS = frozenset(
-    ["y", "n", "yes", "no", "true", "false", "on", "off", "null", "~"]
-)
+_YAML11_WORDS = frozenset(["y", "n", "yes", "no", "true", "false", "on", "off", "null", "~"])
 
 
 @dataclass
@@ -265,8 +263,10 @@ def _unfold(branch: _nesting.Branch[Any], only_other: bool) -> _nesting.Branch[A
     for name, child in branch.children.items():
         if isinstance(child, _nesting.Branch):
             kids = child.children
-            looks_plural = kids and all(k in _CATEGORIES and isinstance(v, str) for k, v in kids.items()) and (
-                len(kids) >= 2 or (only_other and "other" in kids)
+            looks_plural = (
+                kids
+                and all(k in _CATEGORIES and isinstance(v, str) for k, v in kids.items())
+                and (len(kids) >= 2 or (only_other and "other" in kids))
             )
             if looks_plural:
                 for k, v in kids.items():
@@ -332,7 +332,7 @@ def _patch(text: str, slot: _Slot, value: str, edits: list[tuple[int, int, str]]
     original = text[slot.start : slot.end]
     prefix = _PROPERTIES.match(original)
     keep = prefix.group(0) if prefix else ""
-    body = original[len(keep):]
+    body = original[len(keep) :]
     end = slot.start + len(keep) + len(body.rstrip(" \t\n") if body[:1] in "|>" else body)
     edits.append((slot.start + len(keep), end, scalar(value, slot.style, slot.in_flow)))
 

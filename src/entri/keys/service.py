@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from entri.core.clock import utcnow
@@ -21,6 +21,7 @@ from entri.core.pagination import PageParams
 from entri.core.permissions import Permission
 from entri.core.principal import Principal
 from entri.keys.models import SORT_PREFIX, Key, KeyTag
+from entri.projects import service as projects
 from entri.projects.models import Project
 from entri.translations import service as translations
 
@@ -70,50 +71,111 @@ def find_keys_by_names(session: Session, *, project_id: str, names: Sequence[str
     return found
 
 
-def keys_by_identity(session: Session, *, project_id: str) -> dict[tuple[str, str], Key]:
-    """All keys of a project by (namespace, name), for importers that touch many at once."""
-    return {(k.namespace, k.name): k for k in session.scalars(select(Key).where(Key.project_id == project_id))}
-
-
 def _set_tags(key: Key, tags: Sequence[str]) -> None:
     key.tag_rows = [KeyTag(tag=t, position=i) for i, t in enumerate(dict.fromkeys(tags))]
 
 
-def add_keys(session: Session, *, project: Project, items: Sequence[KeyFields], actor: translations.Actor) -> list[Key]:
-    """Insert keys and their source values (no permission check, no commit): the building
+@dataclass(slots=True)
+class KeyRef:
+    """A key as plain data, for bulk writers that must not hold 100k ORM objects in memory."""
+
+    id: str
+    project_id: str
+    namespace: str
+    name: str
+    is_plural: bool
+    description: str | None
+    context: str | None
+
+
+def key_refs(session: Session, *, project_id: str) -> dict[tuple[str, str], KeyRef]:
+    """All keys of a project by (namespace, name), as plain data."""
+    query = select(Key.id, Key.project_id, Key.namespace, Key.name, Key.is_plural, Key.description, Key.context)
+    return {(r.namespace, r.name): KeyRef(*r) for r in session.execute(query.where(Key.project_id == project_id))}
+
+
+def update_key_refs(session: Session, refs: Sequence[KeyRef]) -> None:
+    """Write back plural flag, description and context changed on `KeyRef`s (one executemany)."""
+    if refs:
+        rows = [
+            {
+                "id": r.id,
+                "is_plural": r.is_plural,
+                "description": r.description,
+                "context": r.context,
+                "updated_at": utcnow(),
+            }
+            for r in refs
+        ]
+        session.execute(update(Key), rows)
+
+
+def add_keys(
+    session: Session, *, project: Project, items: Sequence[KeyFields], actor: translations.Actor
+) -> list[KeyRef]:
+    """Insert keys, their tags and source values (no permission check, no commit): the building
     block for every creator, set-based so a 100k-key import stays a handful of statements."""
-    keys: list[Key] = []
+    now = utcnow()
+    refs: list[KeyRef] = []
+    rows: list[dict[str, Any]] = []
+    tags: list[dict[str, Any]] = []
     writes: list[translations.TranslationWrite] = []
     for fields in items:
-        key = Key(
+        ref = KeyRef(
             id=new_id("key"),
             project_id=project.id,
             namespace=fields.namespace,
             name=fields.key,
-            name_hash=name_hash(fields.key),
-            sort_name=fields.key[:SORT_PREFIX],
+            is_plural=fields.is_plural or fields.source_plurals is not None,
             description=fields.description,
             context=fields.context,
-            is_plural=fields.is_plural or fields.source_plurals is not None,
-            max_length=fields.max_length,
         )
-        _set_tags(key, fields.tags)
-        keys.append(key)
+        refs.append(ref)
+        rows.append(
+            {
+                "id": ref.id,
+                "project_id": ref.project_id,
+                "namespace": ref.namespace,
+                "name": ref.name,
+                "name_hash": name_hash(ref.name),
+                "sort_name": ref.name[:SORT_PREFIX],
+                "description": ref.description,
+                "context": ref.context,
+                "is_plural": ref.is_plural,
+                "max_length": fields.max_length,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        tags.extend({"key_id": ref.id, "tag": t, "position": i} for i, t in enumerate(dict.fromkeys(fields.tags)))
         if fields.source_value is not None or fields.source_plurals is not None:
             writes.append(
                 translations.TranslationWrite(
-                    key=key,
+                    key=ref,
                     language=project.source_language,
                     value=fields.source_value,
                     plurals=fields.source_plurals,
                     source="human",
                 )
             )
-    session.add_all(keys)
-    session.flush()
+    for start in range(0, len(rows), 1000):
+        session.execute(insert(Key), rows[start : start + 1000])
+    projects.adjust_key_count(session, project_id=project.id, delta=len(rows))
+    for start in range(0, len(tags), 1000):
+        session.execute(insert(KeyTag), tags[start : start + 1000])
     if writes:
         translations.insert_new_translations(session, writes, actor=actor, action="update")
-    return keys
+    return refs
+
+
+def _loaded(session: Session, refs: Sequence[KeyRef]) -> list[Key]:
+    """ORM keys (with tags) for refs just inserted, in the same order, for API responses."""
+    found: dict[str, Key] = {}
+    ids = [r.id for r in refs]
+    for start in range(0, len(ids), 500):
+        query = select(Key).where(Key.id.in_(ids[start : start + 500])).options(selectinload(Key.tag_rows))
+        found.update({k.id: k for k in session.scalars(query)})
+    return [found[i] for i in ids]
 
 
 def _require_new_names(session: Session, *, project: Project, items: Sequence[KeyFields]) -> None:
@@ -142,18 +204,18 @@ def _require_new_names(session: Session, *, project: Project, items: Sequence[Ke
 def create_key(session: Session, *, principal: Principal, project: Project, fields: KeyFields) -> Key:
     principal.require(Permission.MANAGE_KEYS)
     _require_new_names(session, project=project, items=[fields])
-    (key,) = add_keys(session, project=project, items=[fields], actor=translations.Actor.of(principal))
+    refs = add_keys(session, project=project, items=[fields], actor=translations.Actor.of(principal))
     session.commit()
-    return key
+    return _loaded(session, refs)[0]
 
 
 def create_keys(session: Session, *, principal: Principal, project: Project, items: Sequence[KeyFields]) -> list[Key]:
     principal.require(Permission.MANAGE_KEYS)
     _bulk_size(items)
     _require_new_names(session, project=project, items=items)
-    keys = add_keys(session, project=project, items=items, actor=translations.Actor.of(principal))
+    refs = add_keys(session, project=project, items=items, actor=translations.Actor.of(principal))
     session.commit()
-    return keys
+    return _loaded(session, refs)
 
 
 def _bulk_size(items: Sequence[Any]) -> None:
@@ -219,6 +281,7 @@ def delete_key(session: Session, *, principal: Principal, project: Project, key_
     principal.require(Permission.MANAGE_KEYS)
     key = get_key(session, project=project, key_id=key_id)
     session.delete(key)
+    projects.adjust_key_count(session, project_id=project.id, delta=-1)
     session.commit()
     return key
 
@@ -233,6 +296,7 @@ def delete_keys(
     found = set(session.scalars(select(Key.id).where(Key.project_id == project.id, Key.id.in_(wanted))))
     if found:
         session.execute(delete(Key).where(Key.id.in_(found)))
+        projects.adjust_key_count(session, project_id=project.id, delta=-len(found))
     session.commit()
     return len(found), [k for k in wanted if k not in found]
 
@@ -269,7 +333,12 @@ def list_keys(session: Session, *, project: Project, filters: KeyFilters, params
         query = query.where(
             Key.id.not_in(translations.translated_key_ids(project_id=project.id, language=filters.untranslated))
         )
-    total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+    unfiltered = filters == KeyFilters()
+    total = (
+        project.key_count
+        if unfiltered
+        else int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+    )
     ordered = query.order_by(*LISTING_ORDER).options(selectinload(Key.tag_rows))
     rows = session.scalars(ordered.offset(params.offset).limit(params.limit))
     return list(rows), total

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from entri.core.clock import utcnow
@@ -25,6 +25,9 @@ class Project(Base):
     target_languages: Mapped[list[str]] = mapped_column(JSONType, default=list)
     preferred_model: Mapped[str | None] = mapped_column(String(100), nullable=True)
     settings: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    key_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Kept by keys.service in the transaction that adds or deletes keys: listings read the
+    total from here instead of counting 100k index entries on every page."""
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -3,7 +3,7 @@ every project-scoped route: another organization's project is a 404, never data.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from entri.core.clock import utcnow
@@ -143,6 +143,17 @@ def remove_language(session: Session, *, principal: Principal, project_id: str, 
     project.updated_at = utcnow()
     session.commit()
     return project
+
+
+def adjust_key_count(session: Session, *, project_id: str, delta: int) -> None:
+    """Atomic in SQL (`key_count + delta`), so concurrent writers never lose a change."""
+    if delta:
+        session.execute(
+            update(Project)
+            .where(Project.id == project_id)
+            .values(key_count=Project.key_count + delta)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def require_language(project: Project, language: str) -> None:

@@ -105,74 +105,34 @@ class OverwriteOut(ResponseModel):
     notFound: list[NotFoundItem]
 
 
-def translation_out(key: Key, language: str, row: Translation | None) -> dict[str, Any]:
-    """A key's state in one language; a missing row reads as `untranslated` with no value."""
-    if row is None or row.version == 0:
-        return {
-            "keyId": key.id,
-            "key": key.name,
-            "namespace": key.namespace,
-            "language": language,
-            "value": None,
-            "pluralForms": None,
-            "status": "untranslated",
-            "source": None,
-            "aiConfidence": None,
-            "version": 0,
-            "updatedBy": None,
-            "updatedByName": None,
-            "updatedAt": None,
-        }
+def _shape(key_id: str, key: str, namespace: str, language: str, row: Any) -> dict[str, Any]:
+    """One translation as JSON. `row` is a `Translation` or a listing row (same attribute
+    names); a missing row, or one never written (version 0), reads as `untranslated`."""
+    written = row is not None and bool(row.version)
     return {
-        "keyId": key.id,
-        "key": key.name,
-        "namespace": key.namespace,
+        "keyId": key_id,
+        "key": key,
+        "namespace": namespace,
         "language": language,
-        "value": row.value,
-        "pluralForms": row.plural_forms,
-        "status": row.status,
-        "source": row.source,
-        "aiConfidence": row.ai_confidence,
-        "version": row.version,
-        "updatedBy": row.updated_by,
-        "updatedByName": row.updated_by_name,
-        "updatedAt": iso(row.updated_at),
+        "value": row.value if written else None,
+        "pluralForms": row.plural_forms if written else None,
+        "status": row.status if written else "untranslated",
+        "source": row.source if written else None,
+        "aiConfidence": row.ai_confidence if written else None,
+        "version": row.version if written else 0,
+        "updatedBy": row.updated_by if written else None,
+        "updatedByName": row.updated_by_name if written else None,
+        "updatedAt": iso(row.updated_at) if written else None,
     }
+
+
+def translation_out(key: Key, language: str, row: Translation | None) -> dict[str, Any]:
+    return _shape(key.id, key.name, key.namespace, language, row)
 
 
 def listing_out(row: Any, language: str) -> dict[str, Any]:
-    """A row of `service.list_for_language`, shaped like `translation_out`."""
-    if row.version is None or row.version == 0:
-        return {
-            "keyId": row.key_id,
-            "key": row.key,
-            "namespace": row.namespace,
-            "language": language,
-            "value": None,
-            "pluralForms": None,
-            "status": "untranslated",
-            "source": None,
-            "aiConfidence": None,
-            "version": 0,
-            "updatedBy": None,
-            "updatedByName": None,
-            "updatedAt": None,
-        }
-    return {
-        "keyId": row.key_id,
-        "key": row.key,
-        "namespace": row.namespace,
-        "language": language,
-        "value": row.value,
-        "pluralForms": row.plural_forms,
-        "status": row.status,
-        "source": row.source,
-        "aiConfidence": row.ai_confidence,
-        "version": row.version,
-        "updatedBy": row.updated_by,
-        "updatedByName": row.updated_by_name,
-        "updatedAt": iso(row.updated_at),
-    }
+    """A row of `service.list_for_language`."""
+    return _shape(row.key_id, row.key, row.namespace, language, row)
 
 
 def history_out(entry: TranslationHistory) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, Select, and_, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -47,7 +47,7 @@ class Actor:
 
 
 def normalize_plurals(
-    key: Key, value: str | None, plurals: dict[str, str] | None
+    key: KeyLike, value: str | None, plurals: dict[str, str] | None
 ) -> tuple[str | None, dict[str, str] | None]:
     """Validate and reconcile `value` / `plurals`: a plural key stores forms, `value` = `other`."""
     if plurals is not None:
@@ -70,11 +70,24 @@ def normalize_plurals(
     return value, None
 
 
+class KeyLike(Protocol):
+    """What the write path needs of a key: an ORM `Key` or a light `keys.service.KeyRef`."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def project_id(self) -> str: ...
+
+    @property
+    def is_plural(self) -> bool: ...
+
+
 @dataclass
 class TranslationWrite:
     """One value to set. `status=None` means: derived from the value (decisions.md 25)."""
 
-    key: Key
+    key: KeyLike
     language: str
     value: str | None
     plurals: dict[str, str] | None = None
@@ -94,7 +107,7 @@ def _insert_missing(session: Session, rows: list[dict[str, Any]]) -> None:
         session.execute(insert(Translation).values(rows[start : start + _CHUNK]).on_conflict_do_nothing())
 
 
-def _lock_many(session: Session, pairs: list[tuple[Key, str]]) -> dict[tuple[str, str], Translation]:
+def _lock_many(session: Session, pairs: list[tuple[KeyLike, str]]) -> dict[tuple[str, str], Translation]:
     """Rows for every (key, language) pair, locked for this transaction, created empty if missing.
 
     PostgreSQL locks them with FOR UPDATE (in key order, so two batches cannot deadlock);
@@ -521,7 +534,7 @@ def list_for_language(
     join = and_(Translation.key_id == Key.id, Translation.language == language)
     order = (Key.namespace, Key.sort_name, Key.id)
     if status is None:
-        total = int(session.scalar(select(func.count()).select_from(Key).where(Key.project_id == project.id)) or 0)
+        total = project.key_count
         page = select(Key.id).where(Key.project_id == project.id).order_by(*order).offset(offset).limit(limit)
         page_ids = page.subquery()
         query = (

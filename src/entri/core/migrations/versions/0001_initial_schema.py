@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 06:55:48.249095
+Create Date: 2026-11-25 07:18:32.591155
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def upgrade() -> None:
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('slug', sa.String(length=200), nullable=False),
-    sa.Column('settings', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('settings', sa.JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True, astext_type=Text()), 'postgresql'), nullable=False),
     sa.Column('created_at', entri.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', entri.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organizations')),
@@ -77,9 +77,10 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('description', sa.Text(), nullable=True),
     sa.Column('source_language', sa.String(length=35), nullable=False),
-    sa.Column('target_languages', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('target_languages', sa.JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True, astext_type=Text()), 'postgresql'), nullable=False),
     sa.Column('preferred_model', sa.String(length=100), nullable=True),
-    sa.Column('settings', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('settings', sa.JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True, astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('key_count', sa.Integer(), server_default='0', nullable=False),
     sa.Column('archived_at', entri.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', entri.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', entri.core.types.UTCDateTime(timezone=True), nullable=False),
@@ -96,7 +97,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('token_hint', sa.String(length=16), nullable=False),
-    sa.Column('scopes', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('scopes', sa.JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True, astext_type=Text()), 'postgresql'), nullable=False),
     sa.Column('role', sa.String(length=20), nullable=False),
     sa.Column('created_by', sa.String(length=32), nullable=True),
     sa.Column('created_at', entri.core.types.UTCDateTime(timezone=True), nullable=False),
@@ -160,7 +161,7 @@ def upgrade() -> None:
     sa.Column('project_id', sa.String(length=32), nullable=False),
     sa.Column('language', sa.String(length=35), nullable=False),
     sa.Column('value', sa.Text(), nullable=True),
-    sa.Column('plural_forms', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),
+    sa.Column('plural_forms', sa.JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True, astext_type=Text()), 'postgresql'), nullable=True),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('source', sa.String(length=16), nullable=False),
     sa.Column('ai_confidence', sa.Integer(), nullable=True),
@@ -187,8 +188,8 @@ def upgrade() -> None:
     sa.Column('action', sa.String(length=20), nullable=False),
     sa.Column('previous_value', sa.Text(), nullable=True),
     sa.Column('new_value', sa.Text(), nullable=True),
-    sa.Column('previous_plural_forms', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),
-    sa.Column('new_plural_forms', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),
+    sa.Column('previous_plural_forms', sa.JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True, astext_type=Text()), 'postgresql'), nullable=True),
+    sa.Column('new_plural_forms', sa.JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True, astext_type=Text()), 'postgresql'), nullable=True),
     sa.Column('previous_status', sa.String(length=16), nullable=True),
     sa.Column('new_status', sa.String(length=16), nullable=False),
     sa.Column('source', sa.String(length=16), nullable=False),
