@@ -7,11 +7,13 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import RedirectResponse
+from pydantic import BaseModel
 
 from entri.auth.router import router as auth_router
 from entri.core.config import Settings, get_settings
 from entri.core.db import Database, get_database
 from entri.core.http import BodyLimitMiddleware, NulGuardMiddleware, install_error_handlers
+from entri.core.schemas import RequestModel, ResponseModel
 from entri.files.router import router as files_router
 from entri.keys.router import router as keys_router
 from entri.organizations.router import router as orgs_router
@@ -35,6 +37,13 @@ def _api(include_in_schema: bool) -> APIRouter:
     return api
 
 
+def _models(base: type[BaseModel]) -> list[type[BaseModel]]:
+    found: list[type[BaseModel]] = []
+    for sub in base.__subclasses__():
+        found += [sub, *_models(sub)]
+    return found
+
+
 def _document_validation_as_400(app: FastAPI) -> None:
     """FastAPI documents a 422 that this API never sends (it answers 400 with ErrorOut)."""
 
@@ -44,8 +53,14 @@ def _document_validation_as_400(app: FastAPI) -> None:
             for path in schema.get("paths", {}).values():
                 for operation in path.values():
                     operation.get("responses", {}).pop("422", None)
+            components = schema.get("components", {}).get("schemas", {})
             for name in ("HTTPValidationError", "ValidationError"):
-                schema.get("components", {}).get("schemas", {}).pop(name, None)
+                components.pop(name, None)
+            # FastAPI drops every null while building the document; put the examples back as written.
+            for model in _models(RequestModel) + _models(ResponseModel):
+                examples = (model.model_config.get("json_schema_extra") or {}).get("examples")  # type: ignore[union-attr]
+                if examples and model.__name__ in components:
+                    components[model.__name__]["examples"] = examples
             app.openapi_schema = schema
         return app.openapi_schema
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from entri.auth import service
 from entri.core.config import get_settings
@@ -17,18 +17,50 @@ router = APIRouter(prefix="/auth", tags=["Auth"], responses=ERROR_RESPONSES)
 
 
 class LoginBody(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"email": "alice@acme.com", "password": "correct-horse-battery-staple"}]}
+    )
+
     email: str = Field(min_length=3, max_length=320, examples=["admin@localhost"])
     password: str = Field(min_length=1, max_length=1000)
     organizationId: str | None = Field(default=None, max_length=64)
 
 
 class AcceptInviteBody(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "token": "Zk3q9VwXr2LmT8yBn4HcJ6sPa1DfGe7U",
+                    "password": "a-long-and-unique-passphrase",
+                    "name": "Camille Dubois",
+                }
+            ]
+        }
+    )
+
     token: str = Field(min_length=10, max_length=200)
     password: str = Field(min_length=8, max_length=1000)
     name: str | None = Field(default=None, max_length=200)
 
 
 class MeOut(ResponseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "userId": "user_xyz",
+                    "name": "Alice Martin",
+                    "email": "alice@acme.com",
+                    "role": "admin",
+                    "organizationId": "org_789xyz",
+                    "tokenId": None,
+                    "projectId": None,
+                }
+            ]
+        }
+    )
+
     userId: str | None
     name: str
     email: str | None

@@ -50,6 +50,8 @@ LanguageCode = Annotated[str, Field(min_length=1, max_length=35), AfterValidator
 
 
 class Meta(ResponseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"page": 2, "limit": 50, "total": 120, "totalPages": 3}]})
+
     page: int
     limit: int
     total: int
@@ -57,6 +59,20 @@ class Meta(ResponseModel):
 
 
 class ErrorOut(ResponseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "statusCode": 400,
+                    "error": "Bad Request",
+                    "message": ["name should not be empty", "sourceLanguage should not be empty"],
+                    "timestamp": "2025-03-01T10:00:00.123Z",
+                    "path": "/api/projects",
+                }
+            ]
+        }
+    )
+
     statusCode: int
     error: str
     message: str | list[str]

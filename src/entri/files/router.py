@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from entri.core.deps import CurrentPrincipal, DbSession, language_param, scoped
 from entri.core.errors import BadRequest
@@ -18,6 +18,20 @@ router = APIRouter(prefix="/projects/{project_id}", tags=["Import & Export"], re
 
 
 class ImportBody(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "language": "fr",
+                    "format": "json-nested",
+                    "content": '{"nav": {"home": "Accueil", "about": "À propos"}}',
+                    "namespace": "common",
+                    "overwrite": True,
+                }
+            ]
+        }
+    )
+
     language: LanguageCode = Field(examples=["fr"])
     format: str = Field(min_length=1, max_length=32, examples=["json-nested"])
     content: str = Field(
@@ -32,6 +46,23 @@ class ImportBody(RequestModel):
 
 
 class ImportOut(ResponseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "imported": 2,
+                    "created": 1,
+                    "updated": 1,
+                    "skipped": 0,
+                    "errors": [],
+                    "warnings": [],
+                    "language": "fr",
+                    "format": "json-nested",
+                }
+            ]
+        }
+    )
+
     imported: int
     created: int
     updated: int

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from entri.core.clock import iso
 from entri.core.schemas import Meta, RequestModel, ResponseModel
@@ -16,8 +16,56 @@ Namespace = Annotated[str, Field(max_length=255, examples=["common"])]
 Tag = Annotated[str, Field(min_length=1, max_length=100)]
 Value = Annotated[str, Field(max_length=100_000)]
 
+_CREATED = "2025-03-01T10:00:00.000Z"
+_UPDATED = "2025-03-02T14:30:00.000Z"
+_KEY_HOME: dict[str, Any] = {
+    "_id": "key_abc123",
+    "key": "nav.home",
+    "namespace": "common",
+    "description": "Navigation bar home link label",
+    "tags": ["navigation", "ui"],
+    "isPlural": False,
+    "maxLength": 30,
+    "context": None,
+    "projectId": "proj_6abc123def456",
+    "sourceValue": "Home",
+    "sourcePluralForms": None,
+    "createdAt": _CREATED,
+    "updatedAt": _UPDATED,
+}
+_KEY_FILES: dict[str, Any] = {
+    "_id": "key_def456",
+    "key": "files.count",
+    "namespace": "common",
+    "description": "Number of files in the upload list",
+    "tags": ["uploads"],
+    "isPlural": True,
+    "maxLength": None,
+    "context": "Shown under the drop zone",
+    "projectId": "proj_6abc123def456",
+    "sourceValue": "{count} files",
+    "sourcePluralForms": {"one": "{count} file", "other": "{count} files"},
+    "createdAt": _CREATED,
+    "updatedAt": _CREATED,
+}
+
 
 class KeyCreate(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "key": "nav.home",
+                    "namespace": "common",
+                    "description": "Navigation bar home link label",
+                    "tags": ["navigation", "ui"],
+                    "maxLength": 30,
+                    "sourceValue": "Home",
+                }
+            ]
+        }
+    )
+
     key: KeyName
     namespace: Namespace = ""
     description: str | None = Field(default=None, max_length=10_000, examples=["Navigation bar home link label"])
@@ -30,6 +78,18 @@ class KeyCreate(RequestModel):
 
 
 class KeyUpdate(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "description": "Home link in the top navigation bar",
+                    "tags": ["navigation", "ui", "header"],
+                    "maxLength": 30,
+                }
+            ]
+        }
+    )
+
     key: KeyName | None = None
     namespace: Namespace | None = None
     description: str | None = Field(default=None, max_length=10_000)
@@ -40,22 +100,71 @@ class KeyUpdate(RequestModel):
 
 
 class KeyBulkUpdateItem(KeyUpdate):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"_id": "key_abc123", "tags": ["navigation", "ui", "header"]}]}
+    )
+
     id: str = Field(alias="_id", max_length=64)
 
 
 class KeyBulkCreate(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "keys": [
+                        {
+                            "key": "nav.home",
+                            "namespace": "common",
+                            "description": "Navigation bar home link label",
+                            "tags": ["navigation", "ui"],
+                            "maxLength": 30,
+                            "sourceValue": "Home",
+                        },
+                        {
+                            "key": "files.count",
+                            "namespace": "common",
+                            "description": "Number of files in the upload list",
+                            "tags": ["uploads"],
+                            "isPlural": True,
+                            "context": "Shown under the drop zone",
+                            "sourcePluralForms": {"one": "{count} file", "other": "{count} files"},
+                        },
+                    ]
+                }
+            ]
+        }
+    )
+
     keys: list[KeyCreate] = Field(max_length=1000)
 
 
 class KeyBulkUpdate(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "keys": [
+                        {"_id": "key_abc123", "tags": ["navigation", "ui", "header"]},
+                        {"_id": "key_def456", "context": "Shown under the drop zone", "maxLength": 40},
+                    ]
+                }
+            ]
+        }
+    )
+
     keys: list[KeyBulkUpdateItem] = Field(max_length=1000)
 
 
 class KeyBulkDelete(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"keyIds": ["key_abc123", "key_def456", "key_zzz999"]}]})
+
     keyIds: list[Annotated[str, Field(max_length=64)]] = Field(max_length=1000)
 
 
 class KeyOut(ResponseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_KEY_HOME]})
+
     id: str = Field(alias="_id", examples=["key_abc123"])
     key: str
     namespace: str
@@ -72,20 +181,39 @@ class KeyOut(ResponseModel):
 
 
 class KeyPage(ResponseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "data": [_KEY_FILES, _KEY_HOME],
+                    "meta": {"page": 1, "limit": 50, "total": 2, "totalPages": 1},
+                }
+            ]
+        }
+    )
+
     data: list[KeyOut]
     meta: Meta
 
 
 class BulkCreated(ResponseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"created": 2, "keys": [{**_KEY_HOME, "updatedAt": _CREATED}, _KEY_FILES]}]}
+    )
+
     created: int
     keys: list[KeyOut]
 
 
 class BulkUpdated(ResponseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"updated": 2}]})
+
     updated: int
 
 
 class BulkDeleted(ResponseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"deleted": 2, "notFound": ["key_zzz999"]}]})
+
     deleted: int
     notFound: list[str]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Response
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from entri.core.clock import iso
 from entri.core.config import get_settings
@@ -23,16 +23,37 @@ MemberRole = Role
 
 
 class InviteBody(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"email": "camille@acme.com", "role": "translator", "name": "Camille Dubois"}]}
+    )
+
     email: str = Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$", examples=["alice@acme.com"])
     role: MemberRole = Field(examples=["translator"])
     name: str | None = Field(default=None, max_length=200)
 
 
 class RoleBody(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"role": "reviewer"}]})
+
     role: MemberRole
 
 
 class MemberOut(ResponseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "userId": "user_xyz",
+                    "name": "Alice Martin",
+                    "email": "alice@acme.com",
+                    "role": "admin",
+                    "joinedAt": "2025-03-01T09:00:00.000Z",
+                    "pending": False,
+                }
+            ]
+        }
+    )
+
     userId: str
     name: str
     email: str
@@ -42,11 +63,42 @@ class MemberOut(ResponseModel):
 
 
 class InviteOut(MemberOut):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "userId": "user_cam789",
+                    "name": "Camille Dubois",
+                    "email": "camille@acme.com",
+                    "role": "translator",
+                    "joinedAt": "2025-03-06T15:20:11.042Z",
+                    "pending": True,
+                    "inviteUrl": "https://entri.acme.com/invite/Zk3q9VwXr2LmT8yBn4HcJ6sPa1DfGe7U",
+                    "inviteToken": "Zk3q9VwXr2LmT8yBn4HcJ6sPa1DfGe7U",
+                }
+            ]
+        }
+    )
+
     inviteUrl: str | None = Field(description="One-time link to set a password; null for an existing account")
     inviteToken: str | None
 
 
 class OrganizationOut(ResponseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "_id": "org_789xyz",
+                    "name": "Acme Inc",
+                    "slug": "acme-inc",
+                    "settings": {},
+                    "createdAt": "2025-03-01T09:00:00.000Z",
+                }
+            ]
+        }
+    )
+
     id: str = Field(alias="_id")
     name: str
     slug: str

@@ -4,14 +4,41 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from entri.core.clock import iso
 from entri.core.schemas import LanguageCode, Meta, RequestModel, ResponseModel
 from entri.projects.models import Project
 
+_PROJECT: dict[str, Any] = {
+    "_id": "proj_6abc123def456",
+    "name": "Marketing Website",
+    "description": "Copy for the public site at acme.com",
+    "sourceLanguage": "en",
+    "targetLanguages": ["fr", "de", "pt-BR"],
+    "organization": "org_789xyz",
+    "preferredModel": None,
+    "archived": False,
+    "archivedAt": None,
+    "createdAt": "2025-03-01T10:00:00.000Z",
+    "updatedAt": "2025-03-02T14:30:00.000Z",
+}
+
 
 class ProjectCreate(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Marketing Website",
+                    "description": "Copy for the public site at acme.com",
+                    "sourceLanguage": "en",
+                    "targetLanguages": ["fr", "de", "pt-BR"],
+                }
+            ]
+        }
+    )
+
     name: str = Field(min_length=1, max_length=200, examples=["Marketing Website"])
     description: str | None = Field(default=None, max_length=10_000)
     sourceLanguage: LanguageCode = Field(examples=["en"])
@@ -20,6 +47,14 @@ class ProjectCreate(RequestModel):
 
 
 class ProjectUpdate(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"description": "Copy for the public site and the blog", "targetLanguages": ["fr", "de", "pt-BR", "es"]}
+            ]
+        }
+    )
+
     name: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=10_000)
     sourceLanguage: LanguageCode | None = None
@@ -28,10 +63,14 @@ class ProjectUpdate(RequestModel):
 
 
 class LanguageAdd(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"language": "es"}]})
+
     language: LanguageCode = Field(examples=["fr"])
 
 
 class ProjectOut(ResponseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_PROJECT]})
+
     id: str = Field(alias="_id", examples=["proj_6abc123def456"])
     name: str
     description: str | None
@@ -46,6 +85,28 @@ class ProjectOut(ResponseModel):
 
 
 class ProjectPage(ResponseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "data": [
+                        {
+                            **_PROJECT,
+                            "_id": "proj_9xyz789ghi012",
+                            "name": "Mobile App",
+                            "description": None,
+                            "targetLanguages": ["fr", "es"],
+                            "createdAt": "2025-02-10T08:00:00.000Z",
+                            "updatedAt": "2025-02-10T08:00:00.000Z",
+                        },
+                        _PROJECT,
+                    ],
+                    "meta": {"page": 1, "limit": 50, "total": 2, "totalPages": 1},
+                }
+            ]
+        }
+    )
+
     data: list[ProjectOut]
     meta: Meta
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from entri.core.clock import iso
 from entri.core.schemas import Meta, RequestModel, ResponseModel
@@ -14,8 +14,71 @@ from entri.translations.models import Translation, TranslationHistory
 Value = Annotated[str, Field(max_length=100_000)]
 Status = Literal["untranslated", "translated", "reviewed", "approved"]
 
+_HOME_FR: dict[str, Any] = {
+    "keyId": "key_abc123",
+    "key": "nav.home",
+    "namespace": "common",
+    "language": "fr",
+    "value": "Accueil",
+    "pluralForms": None,
+    "status": "translated",
+    "source": "human",
+    "aiConfidence": None,
+    "version": 2,
+    "updatedBy": "user_xyz",
+    "updatedByName": "Alice Martin",
+    "updatedAt": "2025-03-04T09:12:45.318Z",
+}
+_FILES_FR: dict[str, Any] = {
+    "keyId": "key_def456",
+    "key": "files.count",
+    "namespace": "common",
+    "language": "fr",
+    "value": "{count} fichiers",
+    "pluralForms": {"one": "{count} fichier", "other": "{count} fichiers"},
+    "status": "reviewed",
+    "source": "human",
+    "aiConfidence": None,
+    "version": 2,
+    "updatedBy": "user_bru456",
+    "updatedByName": "Bruno Costa",
+    "updatedAt": "2025-03-05T16:40:02.511Z",
+}
+_HOME_EN: dict[str, Any] = {
+    **_HOME_FR,
+    "language": "en",
+    "value": "Home",
+    "version": 1,
+    "updatedAt": "2025-03-01T10:00:00.000Z",
+}
+_HOME_DE: dict[str, Any] = {
+    **_HOME_FR,
+    "language": "de",
+    "value": "Startseite",
+    "source": "ai",
+    "aiConfidence": 92,
+    "version": 1,
+    "updatedAt": "2025-03-03T11:05:27.904Z",
+}
+_HOME_PT_BR: dict[str, Any] = {
+    **_HOME_FR,
+    "language": "pt-BR",
+    "value": None,
+    "status": "untranslated",
+    "source": None,
+    "version": 0,
+    "updatedBy": None,
+    "updatedByName": None,
+    "updatedAt": None,
+}
+_NOT_FOUND: dict[str, Any] = {"key": "nav.contact", "namespace": None, "language": "fr", "reason": "key"}
+
 
 class TranslationUpsert(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"value": "Accueil", "source": "human", "status": "translated"}]}
+    )
+
     value: Value | None = Field(default=None, examples=["Accueil"])
     pluralForms: dict[str, Value] | None = Field(
         default=None, examples=[{"one": "{count} fichier", "other": "{count} fichiers"}]
@@ -32,10 +95,18 @@ class TranslationUpsert(RequestModel):
 
 
 class StatusChange(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "reviewed"}]})
+
     status: Status = Field(examples=["reviewed"])
 
 
 class OverwriteItemIn(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"key": "nav.home", "namespace": "common", "language": "fr", "value": "Accueil"}]
+        }
+    )
+
     key: Annotated[str, Field(min_length=1, max_length=1000)]
     namespace: Annotated[str, Field(max_length=255)] | None = None
     language: Annotated[str, Field(min_length=1, max_length=35)]
@@ -43,10 +114,26 @@ class OverwriteItemIn(RequestModel):
 
 
 class OverwriteBody(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "translations": [
+                        {"key": "nav.home", "namespace": "common", "language": "fr", "value": "Accueil"},
+                        {"key": "nav.home", "language": "de", "value": "Startseite"},
+                        {"key": "nav.contact", "language": "fr", "value": "Contact"},
+                    ]
+                }
+            ]
+        }
+    )
+
     translations: list[OverwriteItemIn] = Field(max_length=1000)
 
 
 class TranslationOut(ResponseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_HOME_FR]})
+
     keyId: str
     key: str
     namespace: str
@@ -63,11 +150,30 @@ class TranslationOut(ResponseModel):
 
 
 class TranslationPage(ResponseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"data": [_FILES_FR, _HOME_FR], "meta": {"page": 1, "limit": 50, "total": 2, "totalPages": 1}}]
+        }
+    )
+
     data: list[TranslationOut]
     meta: Meta
 
 
 class KeyTranslations(ResponseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "keyId": "key_abc123",
+                    "key": "nav.home",
+                    "namespace": "common",
+                    "translations": [_HOME_EN, _HOME_FR, _HOME_DE, _HOME_PT_BR],
+                }
+            ]
+        }
+    )
+
     keyId: str
     key: str
     namespace: str
@@ -75,6 +181,31 @@ class KeyTranslations(ResponseModel):
 
 
 class HistoryOut(ResponseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "_id": "hist_abc123",
+                    "keyId": "key_abc123",
+                    "language": "fr",
+                    "version": 2,
+                    "action": "update",
+                    "previousValue": "Page d'accueil",
+                    "newValue": "Accueil",
+                    "previousPluralForms": None,
+                    "newPluralForms": None,
+                    "previousStatus": "translated",
+                    "status": "translated",
+                    "source": "human",
+                    "aiConfidence": None,
+                    "changedBy": "user_xyz",
+                    "changedByName": "Alice Martin",
+                    "created": "2025-03-04T09:12:45.318Z",
+                }
+            ]
+        }
+    )
+
     id: str = Field(alias="_id", examples=["hist_abc123"])
     keyId: str
     language: str
@@ -94,6 +225,8 @@ class HistoryOut(ResponseModel):
 
 
 class NotFoundItem(ResponseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_NOT_FOUND]})
+
     key: str
     namespace: str | None
     language: str
@@ -101,6 +234,8 @@ class NotFoundItem(ResponseModel):
 
 
 class OverwriteOut(ResponseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"overwritten": 2, "notFound": [_NOT_FOUND]}]})
+
     overwritten: int
     notFound: list[NotFoundItem]
 
