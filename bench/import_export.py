@@ -19,6 +19,7 @@ keys <= 1 s, peak memory <= 5x file size.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -42,10 +43,8 @@ def rss_kib(field: str = "VmRSS") -> int:
 
 def reset_peak() -> None:
     """Linux resets VmHWM to the current RSS when 5 is written to clear_refs."""
-    try:
+    with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
 
 
 def make_nested(keys: int) -> bytes:
@@ -57,7 +56,7 @@ def make_nested(keys: int) -> bytes:
         for k in range(per):
             if n >= keys:
                 break
-            section[f"key{k}"] = f"Текст номер {n} с {{{{name}}}} и ещё немного слов"
+            section[f"key{k}"] = f"Текст номер {n}, {{{{name}}}}, и ещё немного слов"
             n += 1
         doc[f"section{s}"] = section
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
@@ -65,13 +64,21 @@ def make_nested(keys: int) -> bytes:
 
 def make_po(entries: int) -> bytes:
     lines = [
-        'msgid ""', 'msgstr ""', '"Language: ru\\n"', '"Content-Type: text/plain; charset=UTF-8\\n"',
+        'msgid ""',
+        'msgstr ""',
+        '"Language: ru\\n"',
+        '"Content-Type: text/plain; charset=UTF-8\\n"',
         '"Plural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && '
-        '(n%100<10 || n%100>=20) ? 1 : 2);\\n"', "",
+        '(n%100<10 || n%100>=20) ? 1 : 2);\\n"',
+        "",
     ]
     for i in range(entries):
-        lines += [f"#: src/module{i % 50}.c:{i}", f'msgid "Message number {i} for %s"',
-                  f'msgstr "Сообщение номер {i} для %s"', ""]
+        lines += [
+            f"#: src/module{i % 50}.c:{i}",
+            f'msgid "Message number {i} for %s"',
+            f'msgstr "Сообщение номер {i} для %s"',
+            "",
+        ]
     return "\n".join(lines).encode()
 
 
@@ -98,8 +105,14 @@ def child_floor(db_path: str, file_path: str) -> dict[str, Any]:
 
         boot = bootstrap_if_empty(s, org_name="floor", email="f@x.y", password="pw")
         assert boot is not None
-        project = Project(id=new_id("proj"), organization_id=boot.organization_id, name="floor",
-                          source_language="en", target_languages=["ru"], settings={})
+        project = Project(
+            id=new_id("proj"),
+            organization_id=boot.organization_id,
+            name="floor",
+            source_language="en",
+            target_languages=["ru"],
+            settings={},
+        )
         s.add(project)
         s.commit()
         pid = project.id
@@ -125,13 +138,48 @@ def child_floor(db_path: str, file_path: str) -> dict[str, Any]:
     keys, rows, history = [], [], []
     for name, value in flat:
         kid, tid = new_id("key"), new_id("tr")
-        keys.append({"id": kid, "project_id": pid, "namespace": "", "name": name, "name_hash": name_hash(name),
-                     "sort_name": name[:128], "is_plural": False, "created_at": now, "updated_at": now})
-        rows.append({"id": tid, "key_id": kid, "project_id": pid, "language": "ru", "value": value,
-                     "status": "translated", "source": "import", "version": 1, "created_at": now, "updated_at": now})
-        history.append({"id": new_id("hist"), "translation_id": tid, "key_id": kid, "project_id": pid,
-                        "language": "ru", "version": 1, "action": "import", "new_value": value,
-                        "new_status": "translated", "source": "import", "created_at": now})
+        keys.append(
+            {
+                "id": kid,
+                "project_id": pid,
+                "namespace": "",
+                "name": name,
+                "name_hash": name_hash(name),
+                "sort_name": name[:128],
+                "is_plural": False,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        rows.append(
+            {
+                "id": tid,
+                "key_id": kid,
+                "project_id": pid,
+                "language": "ru",
+                "value": value,
+                "status": "translated",
+                "source": "import",
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        history.append(
+            {
+                "id": new_id("hist"),
+                "translation_id": tid,
+                "key_id": kid,
+                "project_id": pid,
+                "language": "ru",
+                "version": 1,
+                "action": "import",
+                "new_value": value,
+                "new_status": "translated",
+                "source": "import",
+                "created_at": now,
+            }
+        )
     with db.session(write=True) as s:
         for table, values in ((Key, keys), (Translation, rows), (TranslationHistory, history)):
             for i in range(0, len(values), 5000):
@@ -166,8 +214,9 @@ def _app(db_path: str) -> tuple[Any, dict[str, str], str]:
     if projects:
         pid = projects[0]["_id"]
     else:
-        pid = client.post("/api/projects", json={"name": "bench", "sourceLanguage": "en", "targetLanguages": ["ru"]},
-                          headers=headers).json()["_id"]
+        pid = client.post(
+            "/api/projects", json={"name": "bench", "sourceLanguage": "en", "targetLanguages": ["ru"]}, headers=headers
+        ).json()["_id"]
     return client, headers, pid
 
 
@@ -180,8 +229,11 @@ def child_import(db_path: str, file_path: str, fmt: str) -> dict[str, Any]:
     response = client.post(f"/api/projects/{pid}/import", json=body, headers=headers)
     seconds = time.perf_counter() - started
     response.raise_for_status()
-    return {"seconds": round(seconds, 3), "peak_mib": round((rss_kib("VmHWM") - base) / 1024, 1),
-            "response": response.json()}
+    return {
+        "seconds": round(seconds, 3),
+        "peak_mib": round((rss_kib("VmHWM") - base) / 1024, 1),
+        "response": response.json(),
+    }
 
 
 def child_export(db_path: str, fmt: str, drop_template: bool) -> dict[str, Any]:
@@ -198,8 +250,12 @@ def child_export(db_path: str, fmt: str, drop_template: bool) -> dict[str, Any]:
     response = client.get(f"/api/projects/{pid}/export/ru?format={fmt}", headers=headers)
     seconds = time.perf_counter() - started
     response.raise_for_status()
-    return {"seconds": round(seconds, 3), "peak_mib": round((rss_kib("VmHWM") - base) / 1024, 1),
-            "bytes": len(response.content), "total_keys": int(response.headers["x-total-keys"])}
+    return {
+        "seconds": round(seconds, 3),
+        "peak_mib": round((rss_kib("VmHWM") - base) / 1024, 1),
+        "bytes": len(response.content),
+        "total_keys": int(response.headers["x-total-keys"]),
+    }
 
 
 def run_child(*args: str) -> dict[str, Any]:
@@ -232,8 +288,11 @@ def main() -> None:
     nested.write_bytes(make_nested(args.keys))
     po.write_bytes(make_po(args.po_entries))
     report: dict[str, Any] = {
-        "benchmark": "import_export", "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "cpus": os.cpu_count(), "python": platform.python_version(), "database": "sqlite",
+        "benchmark": "import_export",
+        "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "database": "sqlite",
     }
     for label, path, fmt in (("json_nested_100k", nested, "json-nested"), ("po_20k", po, "po")):
         size_mib = path.stat().st_size / 2**20

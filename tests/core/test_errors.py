@@ -318,8 +318,6 @@ def test_dot_dot_key_id_is_404_not_a_redirect_to_the_project(world: World, api: 
     assert_error(response, 404)
 
 
-
-
 def test_nul_byte_in_ids_is_400(world: World, api: TestClient) -> None:
     assert_error(api.get("/api/projects/proj%00x", headers=world.headers), 400)
     assert_error(api.get(f"{world.keys}/key%00x", headers=world.headers), 400)

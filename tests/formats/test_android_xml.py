@@ -52,7 +52,7 @@ def test_fixture_values() -> None:
     e = _entries(catalog)
     assert e[("welcome", None)].value == "Bienvenue, %1$s !"
     assert e[("welcome", None)].description == "Shown on the start screen"
-    assert e[("apostrophe", None)].value == "L'appli dit \"salut\"\n@home"
+    assert e[("apostrophe", None)].value == 'L\'appli dit "salut"\n@home'
     assert e[("quoted", None)].value == "  deux  espaces et l'apostrophe "
     assert e[("collapse", None)].value == "a b"
     assert e[("tablet_only", "tablet")].value == "Tablette"
@@ -118,14 +118,14 @@ def test_edit_changes_only_that_element() -> None:
     out = android_xml.render(catalog).decode()
     changed = [ln for ln in difflib.ndiff(FIXTURE.splitlines(), out.splitlines()) if ln[:1] in "+-"]
     assert changed == [
-        "-     <string name=\"welcome\">Bienvenue, %1$s !</string>",
-        "+     <string name=\"welcome\">\"Salut &amp; bye &lt;3 l\\'ami  \"</string>",
-        "-         <item quantity=\"one\">%d fichier</item>",
-        "+         <item quantity=\"one\">un</item>",
-        "-         <item quantity=\"many\">%d de fichiers</item>",
-        "+         <item quantity=\"many\">beaucoup</item>",
-        "-         <item quantity=\"other\">%d fichiers</item>",
-        "+         <item quantity=\"other\">autres</item>",
+        '-     <string name="welcome">Bienvenue, %1$s !</string>',
+        '+     <string name="welcome">"Salut &amp; bye &lt;3 l\\\'ami  "</string>',
+        '-         <item quantity="one">%d fichier</item>',
+        '+         <item quantity="one">un</item>',
+        '-         <item quantity="many">%d de fichiers</item>',
+        '+         <item quantity="many">beaucoup</item>',
+        '-         <item quantity="other">%d fichiers</item>',
+        '+         <item quantity="other">autres</item>',
     ]
     assert android_xml.parse(out.encode(), "fr") == catalog
 

@@ -73,8 +73,12 @@ def test_entri_shape_exact_values() -> None:
     catalog = csv_table.parse(ENTRI, "fr")
     assert catalog.entries == [
         Entry(key="greeting", value="Bonjour {0}", source="Hello {0}", description="Shown on the home page"),
-        Entry(key="apples", context="fruit", plurals={"one": ":count pomme", "other": ":count pommes"},
-              source_plurals={"one": ":count apple", "other": ":count apples"}),
+        Entry(
+            key="apples",
+            context="fruit",
+            plurals={"one": ":count pomme", "other": ":count pommes"},
+            source_plurals={"one": ":count apple", "other": ":count apples"},
+        ),
         Entry(key="multi", value="Ligne\nDeux", source="Line\nTwo"),
         Entry(key="empty", value="", source="Empty"),
         Entry(key="tab\t", value="y", source="x"),
@@ -83,7 +87,8 @@ def test_entri_shape_exact_values() -> None:
     catalog.entries[1].plurals = {"one": "une pomme", "other": ":count pommes"}
     out = csv_table.render(catalog)
     assert out == ENTRI.replace(b'";:count pomme";', b'";"une pomme";').replace(
-        b'apples#one;:count apple;":count pomme"', b'apples#one;:count apple;"une pomme"')
+        b'apples#one;:count apple;":count pomme"', b'apples#one;:count apple;"une pomme"'
+    )
 
 
 def test_entri_shape_canonical_bytes() -> None:
@@ -106,19 +111,20 @@ def test_magento_module_column_is_context_and_bare_fields_stay_bare() -> None:
     data = b'"Save","Enregistrer","module","Magento_Catalog"\nSave,Sauver\n'
     catalog = csv_table.parse(data, "fr")
     assert [(e.key, e.value, e.context) for e in catalog.entries] == [
-        ("Save", "Enregistrer", "Magento_Catalog"), ("Save", "Sauver", None),
+        ("Save", "Enregistrer", "Magento_Catalog"),
+        ("Save", "Sauver", None),
     ]
     catalog.entries[1].value = "Sauvegarder"
     assert csv_table.render(catalog) == data.replace(b"Sauver", b"Sauvegarder")
 
 
 def test_formula_escape_is_opt_in() -> None:
-    catalog = Catalog(language="en", entries=[Entry(key="f", value="=HYPERLINK(\"x\")"), Entry(key="-a", value="ok")])
+    catalog = Catalog(language="en", entries=[Entry(key="f", value='=HYPERLINK("x")'), Entry(key="-a", value="ok")])
     plain = csv_table.render(catalog)
     assert b'f,,"=HYPERLINK(""x"")"' in plain
     assert csv_table.parse(plain, "en") == catalog
     escaped = csv_table.render(catalog, escape_formulas=True)
-    assert b"f,,\"'=HYPERLINK(\"\"x\"\")\"" in escaped and b"'-a,,ok" in escaped
+    assert b'f,,"\'=HYPERLINK(""x"")"' in escaped and b"'-a,,ok" in escaped
 
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])

@@ -12,11 +12,17 @@ from hypothesis import strategies as st
 
 from entri.formats import gettext_plurals as gp
 from entri.formats.catalog import FormatError
+from entri.formats.plurals import cldr_categories
 
 GNOME_AR = (
-    "nplurals=6; plural= n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : "
-    "n%100>=11 && n%100<=99 ? 4 : 5;"
+    "nplurals=6; plural= n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 && n%100<=99 ? 4 : 5;"
 )
+OLD_BABEL_AR = (
+    "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=0 && n%100<=2 ? 4 : 5);"
+)
+"""Babel before 2.18 (and files made with it): index 4 is `other` (100, 101, 102), 5 is `many`."""
+FR_CLASSIC = "nplurals=2; plural=(n > 1);"
+"""What GNU gettext and most fr.po files declare; CLDR 42+ also has `many` (1000000)."""
 TRANSIFEX_RU = (
     "nplurals=4; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<12 || n%100>14) ? 1 "
     ": n%10==0 || (n%10>=5 && n%10<=9) || (n%100>=11 && n%100<=14)? 2 : 3);"
@@ -31,20 +37,33 @@ TRANSMISSION_PL = (
     ("header", "language", "expected"),
     [
         (GNOME_AR, "ar", ("zero", "one", "two", "few", "many", "other")),
-        (gp.language_plural_forms("ar"), "ar", ("zero", "one", "two", "few", "other", "many")),
+        (OLD_BABEL_AR, "ar", ("zero", "one", "two", "few", "other", "many")),
         (TRANSIFEX_RU, "ru", ("one", "few", "many", "other")),
-        (gp.language_plural_forms("ru"), "ru", ("one", "few", "many")),
+        (
+            "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
+            "ru",
+            ("one", "few", "many"),
+        ),
         (TRANSMISSION_PL, "pl", ("one", "few", "many", "other")),
-        (gp.language_plural_forms("fr"), "fr", ("one", "other")),
+        (FR_CLASSIC, "fr", ("one", "other")),
         (gp.language_plural_forms("ja"), "ja", ("other",)),
         ("nplurals=2; plural=(n != 1);", "en", ("one", "other")),
     ],
-    ids=["gnome-ar", "babel-ar", "transifex-ru", "babel-ru", "transmission-pl", "fr", "ja", "en"],
+    ids=["gnome-ar", "old-babel-ar", "transifex-ru", "ru", "transmission-pl", "fr", "ja", "en"],
 )
 def test_index_to_category_is_computed_per_file(header: str, language: str, expected: tuple[str, ...]) -> None:
     forms = gp.plural_forms(header, language)
     assert forms.index_to_category == expected
     assert forms.warnings == ()
+
+
+@pytest.mark.parametrize("language", ["ar", "ru", "pl", "fr", "pt-BR", "ja", "cy", "ga", "sl", "lt", "he", "zh-Hans"])
+def test_babel_header_maps_each_index_to_a_distinct_cldr_category(language: str) -> None:
+    """Whatever babel release is installed, the header we write for a language reads back cleanly."""
+    forms = gp.plural_forms(gp.language_plural_forms(language), language)
+    assert forms.warnings == ()
+    assert len(set(forms.index_to_category)) == forms.nplurals
+    assert set(forms.index_to_category) <= set(cldr_categories(language))
 
 
 def test_two_indexes_on_one_category_warn_and_keep_the_second_aside() -> None:
@@ -56,7 +75,9 @@ def test_two_indexes_on_one_category_warn_and_keep_the_second_aside() -> None:
     assert leftover == {1: "b"}
 
 
-@pytest.mark.parametrize("header", [GNOME_AR, TRANSIFEX_RU, TRANSMISSION_PL, gp.language_plural_forms("ar")])
+@pytest.mark.parametrize(
+    "header", [GNOME_AR, OLD_BABEL_AR, TRANSIFEX_RU, TRANSMISSION_PL, gp.language_plural_forms("ar")]
+)
 def test_evaluator_agrees_with_gettext(header: str) -> None:
     expression = header.split("plural=", 1)[1].rstrip(";")
     ours = gp.compile_expression(expression)
@@ -112,7 +133,7 @@ def test_template_header_is_recognised() -> None:
 
 
 def test_forms_without_index_are_reported_and_dropped(caplog: pytest.LogCaptureFixture) -> None:
-    forms = gp.plural_forms(gp.language_plural_forms("fr"), "fr")
+    forms = gp.plural_forms(FR_CLASSIC, "fr")
     plurals = {"one": "un", "many": "millions", "other": "autres"}
     assert gp.unexportable_forms(plurals, forms) == ["many"]
     with caplog.at_level(logging.WARNING):

@@ -17,7 +17,7 @@ from entri.formats.catalog import Catalog, Entry, FormatError
 from tests.formats.corpus import corpus_params, language_of
 from tests.formats.strategies import catalogs
 
-FIXTURE = r'''/* Header block: not attached (blank line and a line comment follow) */
+FIXTURE = r"""/* Header block: not attached (blank line and a line comment follow) */
 
 // Section
 "greeting" = "Bonjour, %@ !";
@@ -34,7 +34,7 @@ plain;
 f";
 "trailing" = "x"; // not a description of the next entry
 "next" = "y";
-'''
+"""
 
 
 def test_fixture_parses_exactly() -> None:
@@ -42,8 +42,9 @@ def test_fixture_parses_exactly() -> None:
     assert catalog.entries == [
         Entry(key="greeting", value="Bonjour, %@ !", description="Section"),
         Entry(key="files", value="%1$@ sur %2$@"),
-        Entry(key="quote", value='Il a dit "oui" \'non\'',
-              description="Shown in the toolbar\n   when nothing is selected"),
+        Entry(
+            key="quote", value="Il a dit \"oui\" 'non'", description="Shown in the toolbar\n   when nothing is selected"
+        ),
         Entry(key="NSHumanReadableCopyright", value="© 2024 Ünïcödé"),
         Entry(key="plain", value="plain"),
         Entry(key="escapes", value='a\tb\nc\\d"eé😀Au00e9\nf'),
@@ -58,7 +59,7 @@ def test_canonical_render_is_exact() -> None:
     assert ios_strings.render(catalog).decode("utf-8") == (
         '/* Section */\n"greeting" = "Bonjour, %@ !";\n\n'
         '"files" = "%1$@ sur %2$@";\n\n'
-        '/* Shown in the toolbar\n   when nothing is selected */\n'
+        "/* Shown in the toolbar\n   when nothing is selected */\n"
         '"quote" = "Il a dit \\"oui\\" \'non\'";\n\n'
         '"NSHumanReadableCopyright" = "© 2024 Ünïcödé";\n\n'
         '"plain" = "plain";\n\n'
@@ -70,15 +71,17 @@ def test_canonical_render_is_exact() -> None:
 
 def test_edit_changes_only_its_token() -> None:
     catalog = ios_strings.parse(FIXTURE.encode("utf-8"), "fr")
-    catalog.entries[0].value = "Salut \"toi\""
+    catalog.entries[0].value = 'Salut "toi"'
     catalog.entries[4].value = "Plain"
     catalog.entries[1].description = "Progress"
     catalog.entries[3].description = "Legal"
     out = ios_strings.render(catalog).decode("utf-8")
-    expected = (FIXTURE.replace('"Bonjour, %@ !"', '"Salut \\"toi\\""')
-                .replace("plain;", 'plain = "Plain";')
-                .replace("No comment provided by engineer.", "Progress")
-                .replace("NSHumanReadableCopyright", "/* Legal */\nNSHumanReadableCopyright", 1))
+    expected = (
+        FIXTURE.replace('"Bonjour, %@ !"', '"Salut \\"toi\\""')
+        .replace("plain;", 'plain = "Plain";')
+        .replace("No comment provided by engineer.", "Progress")
+        .replace("NSHumanReadableCopyright", "/* Legal */\nNSHumanReadableCopyright", 1)
+    )
     assert out == expected
     assert ios_strings.parse(out.encode(), "fr").entries == catalog.entries
 
@@ -105,8 +108,14 @@ def test_duplicates_last_wins_and_are_recorded() -> None:
 
 @pytest.mark.parametrize(
     ("encoding", "bom"),
-    [("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", codecs.BOM_UTF16_BE), ("utf-8", codecs.BOM_UTF8),
-     ("utf-8", b""), ("utf-16-le", b""), ("utf-16-be", b"")],
+    [
+        ("utf-16-le", codecs.BOM_UTF16_LE),
+        ("utf-16-be", codecs.BOM_UTF16_BE),
+        ("utf-8", codecs.BOM_UTF8),
+        ("utf-8", b""),
+        ("utf-16-le", b""),
+        ("utf-16-be", b""),
+    ],
 )
 def test_encodings_are_detected_and_kept(encoding: str, bom: bytes) -> None:
     data = bom + '/* c */\r\n"clé" = "valeur";\r\n'.encode(encoding)
@@ -124,7 +133,7 @@ def test_encodings_are_detected_and_kept(encoding: str, bom: bytes) -> None:
         ('"a" "b";', "Missing ';' or '='", 1, 5),
         ('= "b";', "Unexpected ';' or '='", 1, 1),
         ('"a" = "b', "Unterminated quoted string", 1, 7),
-        ('/* open', "Unterminated comment", 1, 1),
+        ("/* open", "Unterminated comment", 1, 1),
         ('"a" = "\\UD83D";', "surrogate", 1, 14),
         ('"a" = ;', "Unexpected ';' or '='", 1, 7),
         ('"a" = "b";\n{', "Unexpected character", 2, 1),

@@ -18,7 +18,9 @@ HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN"'
     ' "http://www.apple.com/DTDs/PropertyList-1.0.dtd">\n<plist version="1.0">\n'
 )
-FIXTURE = HEAD + """  <dict>
+FIXTURE = (
+    HEAD
+    + """  <dict>
     <key>files</key>
     <dict>
       <key>NSStringLocalizedFormatKey</key>
@@ -77,6 +79,7 @@ FIXTURE = HEAD + """  <dict>
   </dict>
 </plist>
 """
+)
 
 
 def test_fixture_values() -> None:
@@ -84,8 +87,11 @@ def test_fixture_values() -> None:
     assert catalog.entries == [
         Entry("files", plurals={"one": "%d fichier", "few": "%d файла & <ok>", "many": ""}),
         Entry("limit", value="Limite dépassée de %1$#@chars@ sur %2$#@lines@"),
-        Entry("limit:chars", plurals={"one": "%ld caractère", "other": "%ld caractères"},
-              placeholders={"NSStringFormatValueTypeKey": "ld"}),
+        Entry(
+            "limit:chars",
+            plurals={"one": "%ld caractère", "other": "%ld caractères"},
+            placeholders={"NSStringFormatValueTypeKey": "ld"},
+        ),
         Entry("limit:lines", plurals={"other": "%d lignes"}),
     ]  # `width` (variable-width rule) stays in the memo only; missing `other` stays missing
     assert ios_stringsdict.render(catalog) == FIXTURE.encode()
@@ -95,15 +101,30 @@ def test_fixture_canonical_render_is_exact() -> None:
     catalog = ios_stringsdict.parse(FIXTURE.encode(), "ru")
     canonical = ios_stringsdict.render(catalog.without_memo())
     expected = {
-        "files": {"NSStringLocalizedFormatKey": "%#@count@", "count": {
-            "NSStringFormatSpecTypeKey": "NSStringPluralRuleType", "NSStringFormatValueTypeKey": "d",
-            "one": "%d fichier", "few": "%d файла & <ok>", "many": ""}},
-        "limit": {"NSStringLocalizedFormatKey": "Limite dépassée de %1$#@chars@ sur %2$#@lines@",
-                  "chars": {"NSStringFormatSpecTypeKey": "NSStringPluralRuleType",
-                            "NSStringFormatValueTypeKey": "ld",
-                            "one": "%ld caractère", "other": "%ld caractères"},
-                  "lines": {"NSStringFormatSpecTypeKey": "NSStringPluralRuleType",
-                            "NSStringFormatValueTypeKey": "d", "other": "%d lignes"}},
+        "files": {
+            "NSStringLocalizedFormatKey": "%#@count@",
+            "count": {
+                "NSStringFormatSpecTypeKey": "NSStringPluralRuleType",
+                "NSStringFormatValueTypeKey": "d",
+                "one": "%d fichier",
+                "few": "%d файла & <ok>",
+                "many": "",
+            },
+        },
+        "limit": {
+            "NSStringLocalizedFormatKey": "Limite dépassée de %1$#@chars@ sur %2$#@lines@",
+            "chars": {
+                "NSStringFormatSpecTypeKey": "NSStringPluralRuleType",
+                "NSStringFormatValueTypeKey": "ld",
+                "one": "%ld caractère",
+                "other": "%ld caractères",
+            },
+            "lines": {
+                "NSStringFormatSpecTypeKey": "NSStringPluralRuleType",
+                "NSStringFormatValueTypeKey": "d",
+                "other": "%d lignes",
+            },
+        },
     }
     assert canonical == plistlib.dumps(expected, fmt=plistlib.FMT_XML, sort_keys=False)
     assert canonical.startswith(HEAD.replace("\n<plist", "\n<plist").encode()[:38])

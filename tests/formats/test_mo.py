@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from entri.formats import gettext_plurals as gp
 from entri.formats import mo, po
 from entri.formats.catalog import Catalog, Entry, FormatError
 from tests.formats.corpus import corpus_params, language_of
@@ -21,35 +22,50 @@ from tests.formats.strategies import catalogs
 
 
 def fixture() -> Catalog:
-    return Catalog("ru", [
-        Entry(key="Hello, %(name)s!", value="Привет, %(name)s!"),
-        Entry(key="Open", context="menu", value="Открыть"),
-        Entry(key="%d file", plurals={"one": "%d файл", "few": "%d файла", "many": "%d файлов"},
-              source_plurals={"one": "%d file", "other": "%d files"}),
-        Entry(key="Draft", value="Черновик", state="untranslated"),  # fuzzy: not compiled
-        Entry(key="Empty", value=""),  # gettext treats "" as missing
-    ], headers={"Language": "ru"})
+    return Catalog(
+        "ru",
+        [
+            Entry(key="Hello, %(name)s!", value="Привет, %(name)s!"),
+            Entry(key="Open", context="menu", value="Открыть"),
+            Entry(
+                key="%d file",
+                plurals={"one": "%d файл", "few": "%d файла", "many": "%d файлов"},
+                source_plurals={"one": "%d file", "other": "%d files"},
+            ),
+            Entry(key="Draft", value="Черновик", state="untranslated"),  # fuzzy: not compiled
+            Entry(key="Empty", value=""),  # gettext treats "" as missing
+        ],
+        headers={"Language": "ru"},
+    )
 
 
 def test_fixture_matches_polib_bytes_and_stdlib_reads_it() -> None:
     data = mo.render(fixture())
     pofile = polib.POFile()
     pofile.metadata = {
-        "Language": "ru", "MIME-Version": "1.0", "Content-Type": "text/plain; charset=UTF-8",
+        "Language": "ru",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
-        "Plural-Forms": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
-                        "(n%100<10 || n%100>=20) ? 1 : 2);",
+        "Plural-Forms": gp.language_plural_forms("ru"),  # what the codec writes for a file without one
     }
     pofile.append(polib.POEntry(msgid="Hello, %(name)s!", msgstr="Привет, %(name)s!"))
     pofile.append(polib.POEntry(msgctxt="menu", msgid="Open", msgstr="Открыть"))
-    pofile.append(polib.POEntry(msgid="%d file", msgid_plural="%d files",
-                                msgstr_plural={0: "%d файл", 1: "%d файла", 2: "%d файлов"}))
+    pofile.append(
+        polib.POEntry(
+            msgid="%d file", msgid_plural="%d files", msgstr_plural={0: "%d файл", 1: "%d файла", 2: "%d файлов"}
+        )
+    )
     assert data == pofile.to_binary()
     reader = gettext.GNUTranslations(io.BytesIO(data))
     assert reader.gettext("Hello, %(name)s!") == "Привет, %(name)s!"
     assert reader.pgettext("menu", "Open") == "Открыть"
     assert [reader.ngettext("%d file", "%d files", n) for n in (1, 3, 5, 21)] == [
-        "%d файл", "%d файла", "%d файлов", "%d файл"]
+        "%d файл",
+        "%d файла",
+        "%d файлов",
+        "%d файл",
+    ]
     assert reader.gettext("Draft") == "Draft"
     parsed = mo.parse(data, "ru")
     assert [(e.key, e.context, e.value, e.plurals) for e in parsed.entries] == [
@@ -65,7 +81,7 @@ def _big_endian(data: bytes) -> bytes:
     _, rev, n, orig, trans, hsize, hoff = struct.unpack_from("<4s6I", data)
     tables = struct.unpack_from(f"<{4 * n}I", data, orig)
     head = struct.pack(">I6I", 0x950412DE, rev, n, orig, trans, hsize, hoff)
-    return head + struct.pack(f">{4 * n}I", *tables) + data[orig + 16 * n:]
+    return head + struct.pack(f">{4 * n}I", *tables) + data[orig + 16 * n :]
 
 
 def test_big_endian_is_read() -> None:

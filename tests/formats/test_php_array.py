@@ -85,21 +85,24 @@ def test_fixture_exact_values_and_identity() -> None:
 
 def test_fixture_canonical_bytes() -> None:
     catalog = php_array.parse(FIXTURE.encode(), "fr").without_memo()
-    assert php_array.render(catalog) == (
-        "<?php\n\nreturn [\n"
-        "    'apples' => ':count pomme|:count pommes',\n"
-        "    'welcome' => 'Bonjour :name,\n\t\"là\" AAé $5 \\\\',\n"
-        "    'quote' => 'l\\'été \\\\n \\\\ fin',\n"
-        "    'nested' => [\n"
-        "        'deep' => [\n"
-        "            'er' => 'profond',\n"
-        "        ],\n"
-        "        '0' => 'zéro',\n"
-        "        '7' => 'sept',\n"
-        "    ],\n"
-        "    'blank' => '',\n"
-        "];\n"
-    ).encode()
+    assert (
+        php_array.render(catalog)
+        == (
+            "<?php\n\nreturn [\n"
+            "    'apples' => ':count pomme|:count pommes',\n"
+            "    'welcome' => 'Bonjour :name,\n\t\"là\" AAé $5 \\\\',\n"
+            "    'quote' => 'l\\'été \\\\n \\\\ fin',\n"
+            "    'nested' => [\n"
+            "        'deep' => [\n"
+            "            'er' => 'profond',\n"
+            "        ],\n"
+            "        '0' => 'zéro',\n"
+            "        '7' => 'sept',\n"
+            "    ],\n"
+            "    'blank' => '',\n"
+            "];\n"
+        ).encode()
+    )
 
 
 def test_add_and_remove_keep_layout() -> None:
@@ -115,9 +118,12 @@ def test_add_and_remove_keep_layout() -> None:
 
 
 def test_plurals_render_as_laravel_pipes() -> None:
-    catalog = Catalog(language="ru", entries=[
-        Entry(key="books", plurals={"other": "книги", "one": "книга", "few": "книги", "many": "книг"}),
-    ])
+    catalog = Catalog(
+        language="ru",
+        entries=[
+            Entry(key="books", plurals={"other": "книги", "one": "книга", "few": "книги", "many": "книг"}),
+        ],
+    )
     out = php_array.render(catalog)
     assert b"'books' => '\xd0\xba\xd0\xbd\xd0\xb8\xd0\xb3\xd0\xb0|" in out
     assert php_array.parse(out, "ru").entries[0].value == "книга|книги|книг|книги"
@@ -131,27 +137,30 @@ def test_property_round_trip(catalog: Catalog) -> None:
     assert parsed.language == catalog.language
 
 
-@pytest.mark.parametrize("source", [
-    "<?php return ['a' => system('id')];",
-    "<?php return ['a' => \"$x\"];",
-    "<?php return ['a' => \"{$x}\"];",
-    "<?php return ['a' => \"${x}\"];",
-    "<?php return ['a' => __FILE__];",
-    "<?php include 'evil.php'; return [];",
-    "<?php return ['a' => 'b' . 'c'];",
-    "<?php return ['a' => B];",
-    "<?php return ['a' => 1.5];",
-    "<?php return ['a' => 1];",
-    "<?php return ['a' => <<<EOT\nx\nEOT\n];",
-    "<?php return ['a' => 'b'] ; echo 1;",
-    "<?php return ['a' => 'b', 'a' => 'c'];",
-    "<?php return ['a' => 'b' 'c'];",
-    "<?php return ['a' => 'unterminated];",
-    "<?php /* unterminated return [];",
-    "<?php return ['a' => \"\\xff\"];",
-    "return [];",
-    "<?php return " + "[" * 10_000 + "]" * 10_000 + ";",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<?php return ['a' => system('id')];",
+        "<?php return ['a' => \"$x\"];",
+        "<?php return ['a' => \"{$x}\"];",
+        "<?php return ['a' => \"${x}\"];",
+        "<?php return ['a' => __FILE__];",
+        "<?php include 'evil.php'; return [];",
+        "<?php return ['a' => 'b' . 'c'];",
+        "<?php return ['a' => B];",
+        "<?php return ['a' => 1.5];",
+        "<?php return ['a' => 1];",
+        "<?php return ['a' => <<<EOT\nx\nEOT\n];",
+        "<?php return ['a' => 'b'] ; echo 1;",
+        "<?php return ['a' => 'b', 'a' => 'c'];",
+        "<?php return ['a' => 'b' 'c'];",
+        "<?php return ['a' => 'unterminated];",
+        "<?php /* unterminated return [];",
+        "<?php return ['a' => \"\\xff\"];",
+        "return [];",
+        "<?php return " + "[" * 10_000 + "]" * 10_000 + ";",
+    ],
+)
 def test_injection_and_unsupported_syntax_raise_format_error(source: str) -> None:
     with pytest.raises(FormatError) as info:
         php_array.parse(source.encode(), "en")

@@ -18,8 +18,9 @@ from entri.formats import po
 from entri.formats.catalog import Catalog, Entry, FormatError
 from tests.formats.corpus import corpus_params, language_of
 from tests.formats.strategies import catalogs
+from tests.formats.test_gettext_plurals import FR_CLASSIC, OLD_BABEL_AR
 
-FIXTURE = r'''# Russian translation.
+FIXTURE = r"""# Russian translation.
 msgid ""
 msgstr ""
 "Project-Id-Version: demo 1.0\n"
@@ -62,7 +63,7 @@ msgstr ""
 
 #~ msgid "Old"
 #~ msgstr "Старое"
-'''
+"""
 
 
 def fixture_catalog() -> Catalog:
@@ -110,7 +111,7 @@ def test_fixture_renders_byte_identical_and_edits_only_one_entry() -> None:
     catalog.entries[1].state = "translated"
     out = po.render(catalog).decode("utf-8")
     expected = FIXTURE.replace('msgstr "Открыть"', 'msgstr "Открыть…"').replace(
-        "#, fuzzy, c-format\n#| msgid \"%d file\"\n", "#, c-format\n"
+        '#, fuzzy, c-format\n#| msgid "%d file"\n', "#, c-format\n"
     )
     assert out == expected
 
@@ -159,24 +160,40 @@ def test_fixture_canonical_render_is_exact() -> None:
     )
 
 
-def test_gnome_arabic_order_differs_from_babel_and_both_map_to_cldr() -> None:
+def test_gnome_arabic_order_differs_from_old_babel_and_both_map_to_cldr() -> None:
     forms = "\n".join(f'msgstr[{i}] "f{i}"' for i in range(6))
     body = f'msgid "%d day"\nmsgid_plural "%d days"\n{forms}\n'
-    gnome = ('msgid ""\nmsgstr "Plural-Forms: nplurals=6; plural= n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : '
-             'n%100>=3 && n%100<=10 ? 3 : n%100>=11 && n%100<=99 ? 4 : 5;\\n"\n\n')
-    babel = f'msgid ""\nmsgstr "Plural-Forms: {gp.language_plural_forms("ar")}\\n"\n\n'
+    gnome = (
+        'msgid ""\nmsgstr "Plural-Forms: nplurals=6; plural= n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : '
+        'n%100>=3 && n%100<=10 ? 3 : n%100>=11 && n%100<=99 ? 4 : 5;\\n"\n\n'
+    )
+    babel = f'msgid ""\nmsgstr "Plural-Forms: {OLD_BABEL_AR}\\n"\n\n'
     assert po.parse((gnome + body).encode(), "ar").entries[0].plurals == {
-        "zero": "f0", "one": "f1", "two": "f2", "few": "f3", "many": "f4", "other": "f5"
+        "zero": "f0",
+        "one": "f1",
+        "two": "f2",
+        "few": "f3",
+        "many": "f4",
+        "other": "f5",
     }
     assert po.parse((babel + body).encode(), "ar").entries[0].plurals == {
-        "zero": "f0", "one": "f1", "two": "f2", "few": "f3", "many": "f5", "other": "f4"
+        "zero": "f0",
+        "one": "f1",
+        "two": "f2",
+        "few": "f3",
+        "many": "f5",
+        "other": "f4",
     }
 
 
-def test_french_many_has_no_gettext_index_and_is_dropped_with_a_warning(
+def test_french_many_has_no_index_in_the_classic_header_and_is_dropped_with_a_warning(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    catalog = Catalog("fr", [Entry(key="%d file", plurals={"one": "%d fichier", "many": "%d de", "other": "%d f"})])
+    catalog = Catalog(
+        "fr",
+        [Entry(key="%d file", plurals={"one": "%d fichier", "many": "%d de", "other": "%d f"})],
+        headers={"Plural-Forms": FR_CLASSIC},
+    )
     with caplog.at_level(logging.WARNING):
         out = po.render(catalog)
     assert "many" in caplog.text
@@ -191,8 +208,10 @@ def test_japanese_single_form() -> None:
 
 
 def test_legacy_charset_and_crlf_round_trip_byte_identical() -> None:
-    text = ('msgid ""\r\nmsgstr "Content-Type: text/plain; charset=ISO-8859-1\\n"\r\n\r\n'
-            'msgid "caf\u00e9"\r\nmsgstr "caf\u00e9 cr\u00e8me"\r\n')
+    text = (
+        'msgid ""\r\nmsgstr "Content-Type: text/plain; charset=ISO-8859-1\\n"\r\n\r\n'
+        'msgid "caf\u00e9"\r\nmsgstr "caf\u00e9 cr\u00e8me"\r\n'
+    )
     data = text.encode("latin-1")
     catalog = po.parse(data, "fr")
     assert catalog.entries[0].value == "café crème"
@@ -252,9 +271,33 @@ def test_garbage_bytes_raise_only_format_error(data: bytes) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(['"', "\\", "\n", "#", "~", "|", ".", ",", ":", " ", "n",
-                                 "msgid ", "msgstr ", "msgctxt ", "msgid_plural ",
-                                 "msgstr[1] ", "msgstr[0] ", "x"]), max_size=40).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                '"',
+                "\\",
+                "\n",
+                "#",
+                "~",
+                "|",
+                ".",
+                ",",
+                ":",
+                " ",
+                "n",
+                "msgid ",
+                "msgstr ",
+                "msgctxt ",
+                "msgid_plural ",
+                "msgstr[1] ",
+                "msgstr[0] ",
+                "x",
+            ]
+        ),
+        max_size=40,
+    ).map("".join)
+)
 def test_po_shaped_garbage_raises_only_format_error(text: str) -> None:
     try:
         catalog = po.parse(text.encode(), "ru")

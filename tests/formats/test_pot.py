@@ -13,7 +13,7 @@ from entri.formats.catalog import Catalog, Entry
 from tests.formats.corpus import corpus_params, language_of
 from tests.formats.strategies import catalogs
 
-TEMPLATE = r'''# SOME DESCRIPTIVE TITLE.
+TEMPLATE = r"""# SOME DESCRIPTIVE TITLE.
 #, fuzzy
 msgid ""
 msgstr ""
@@ -36,38 +36,51 @@ msgid "{n} file"
 msgid_plural "{n} files"
 msgstr[0] ""
 msgstr[1] ""
-'''
+"""
 
 
 def test_template_parses_source_only() -> None:
     catalog = pot.parse(TEMPLATE.encode(), "en")
     assert catalog.headers["Content-Type"] == "text/plain; charset=CHARSET"
     assert catalog.entries == [
-        Entry(key="Hello {name} — café", source="Hello {name} — café", description="TRANSLATORS: greeting",
-              references=["app.py:3"], flags=["python-brace-format"]),
-        Entry(key="{n} file", context="unit", source="{n} file", references=["app.py:9"],
-              source_plurals={"one": "{n} file", "other": "{n} files"}),
+        Entry(
+            key="Hello {name} — café",
+            source="Hello {name} — café",
+            description="TRANSLATORS: greeting",
+            references=["app.py:3"],
+            flags=["python-brace-format"],
+        ),
+        Entry(
+            key="{n} file",
+            context="unit",
+            source="{n} file",
+            references=["app.py:9"],
+            source_plurals={"one": "{n} file", "other": "{n} files"},
+        ),
     ]
     assert pot.render(catalog) == TEMPLATE.encode()
 
 
 def test_canonical_template_declares_utf8_and_has_empty_msgstr() -> None:
-    catalog = Catalog("en", [
-        Entry(key="Save", value="ignored in a template", description="button"),
-        Entry(key="{n} file", source_plurals={"one": "{n} file", "other": "{n} files"}),
-    ])
+    catalog = Catalog(
+        "en",
+        [
+            Entry(key="Save", value="ignored in a template", description="button"),
+            Entry(key="{n} file", source_plurals={"one": "{n} file", "other": "{n} files"}),
+        ],
+    )
     assert pot.render(catalog).decode() == (
-        '#, fuzzy\n'
+        "#, fuzzy\n"
         'msgid ""\n'
         'msgstr ""\n'
         '"MIME-Version: 1.0\\n"\n'
         '"Content-Type: text/plain; charset=UTF-8\\n"\n'
         '"Content-Transfer-Encoding: 8bit\\n"\n'
-        '\n'
-        '#. button\n'
+        "\n"
+        "#. button\n"
         'msgid "Save"\n'
         'msgstr ""\n'
-        '\n'
+        "\n"
         'msgid "{n} file"\n'
         'msgid_plural "{n} files"\n'
         'msgstr[0] ""\n'
@@ -104,8 +117,13 @@ def test_property_round_trip(catalog: Catalog) -> None:
     """A template keeps keys, contexts, descriptions; values never travel in a POT."""
     parsed = pot.parse(pot.render(catalog), catalog.language)
     expected = [
-        replace(e, value=None, plurals=None, source=e.key,
-                source_plurals={"one": e.key, "other": e.key} if e.plurals is not None else None)
+        replace(
+            e,
+            value=None,
+            plurals=None,
+            source=e.key,
+            source_plurals={"one": e.key, "other": e.key} if e.plurals is not None else None,
+        )
         for e in catalog.entries
     ]
     assert parsed.entries == expected

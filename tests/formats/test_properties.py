@@ -41,8 +41,9 @@ def test_corpus_edit_rewrites_one_line_in_the_file_style(path: Path) -> None:
     target.value = "édité ₽ {0}"
     out = properties.render(catalog)
     encoding = "utf-8" if b"\xd0" in data else "latin-1"
-    diff = [d for d in difflib.ndiff(data.decode(encoding).splitlines(), out.decode(encoding).splitlines())
-            if d[:1] in "+-"]
+    diff = [
+        d for d in difflib.ndiff(data.decode(encoding).splitlines(), out.decode(encoding).splitlines()) if d[:1] in "+-"
+    ]
     assert len(diff) == 2
     if encoding == "utf-8":
         assert diff[1].endswith("=édité ₽ {0}")
@@ -110,9 +111,12 @@ def test_fixture_canonical_bytes() -> None:
 
 
 def test_description_with_backslash_u_and_astral_round_trips() -> None:
-    catalog = Catalog(language="fr", entries=[
-        Entry(key="k", value="v", description="C:\\u0041 \\ é 😀 \\\\u0041"),
-    ])
+    catalog = Catalog(
+        language="fr",
+        entries=[
+            Entry(key="k", value="v", description="C:\\u0041 \\ é 😀 \\\\u0041"),
+        ],
+    )
     out = properties.render(catalog)
     assert out.isascii()
     assert properties.parse(out, "fr") == catalog

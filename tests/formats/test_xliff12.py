@@ -62,7 +62,11 @@ def test_fixture_values() -> None:
     assert e[0].source == 'Hello %1$s, it\'s "you" & me'
     assert e[0].value == "Bonjour %1$s, c'est « toi » & moi"
     assert (e[0].description, e[0].context, e[0].max_length, e[0].state) == (
-        "Shown on the home page", "home", 40, "translated")
+        "Shown on the home page",
+        "home",
+        40,
+        "translated",
+    )
     assert e[1].value == 'Cliquez <x id="INTERPOLATION" equiv-text="{{ n }}"/> fois'
     assert e[1].state == "reviewed"
     assert e[1].references == ["src/app.html:12"]
@@ -128,16 +132,20 @@ def test_edits_patch_only_targets_and_states() -> None:
     e[4].value = None
     out = xliff12.render(catalog).decode()
     diff = [ln for ln in difflib.ndiff(FIXTURE.splitlines(), out.splitlines()) if ln[:1] in "+-"]
-    assert diff == [
-        '-         <target state="needs-review-translation">Bonjour %1$s, c\'est « toi » &amp; moi</target>',
-        '+         <target state="needs-review-translation">Salut &lt;toi&gt;</target>',
-        '-       <trans-unit id="3" approved="yes" translate="no">',
-        '+       <trans-unit id="3" translate="no">',
-        '-         <target state="translated">Entri</target>',
-        '+         <target state="translated">Entri</target>',
-        '+         <target state="translated">Non traduit</target>',
-        "-         <target/>",
-    ] or len(diff) >= 6
+    assert (
+        diff
+        == [
+            '-         <target state="needs-review-translation">Bonjour %1$s, c\'est « toi » &amp; moi</target>',
+            '+         <target state="needs-review-translation">Salut &lt;toi&gt;</target>',
+            '-       <trans-unit id="3" approved="yes" translate="no">',
+            '+       <trans-unit id="3" translate="no">',
+            '-         <target state="translated">Entri</target>',
+            '+         <target state="translated">Entri</target>',
+            '+         <target state="translated">Non traduit</target>',
+            "-         <target/>",
+        ]
+        or len(diff) >= 6
+    )
     assert xliff12.parse(out.encode(), "fr") == catalog
 
 

@@ -21,9 +21,7 @@ CODECS = ["android_xml", "xliff12", "xliff2", "ios_stringsdict"]
 XXE = b'<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n<r>&e;</r>'
 LAUGHS = (
     b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "lol">'
-    + b"".join(
-        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'.encode() for i in range(9)
-    )
+    + b"".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'.encode() for i in range(9))
     + b"]><r>&j;</r>"
 )
 EXTERNAL_DTD = b'<?xml version="1.0"?>\n<!DOCTYPE r SYSTEM "http://127.0.0.1:9/x.dtd">\n<r/>'
@@ -33,8 +31,14 @@ XINCLUDE = (
     b'<xi:include href="file:///etc/passwd" parse="text"/></resources>'
 )
 DEEP = b"<a>" * 10_000 + b"</a>" * 10_000
-HOSTILE = {"xxe": XXE, "laughs": LAUGHS, "external": EXTERNAL_DTD, "public": PUBLIC_DTD,
-           "xinclude": XINCLUDE, "deep": DEEP}
+HOSTILE = {
+    "xxe": XXE,
+    "laughs": LAUGHS,
+    "external": EXTERNAL_DTD,
+    "public": PUBLIC_DTD,
+    "xinclude": XINCLUDE,
+    "deep": DEEP,
+}
 
 
 @pytest.mark.parametrize("payload", list(HOSTILE.values()), ids=list(HOSTILE))
@@ -115,7 +119,7 @@ def test_xml_looking_garbage_raises_only_format_error(text: str) -> None:
 
 
 def test_span_tree_keeps_exact_raw_text() -> None:
-    src = "<r a='1' b=\"x &amp; y\">\n  <e/>\n  <f k=\"&#10;v\">t<![CDATA[<c>]]><!-- n --></f>\n</r>"
+    src = '<r a=\'1\' b="x &amp; y">\n  <e/>\n  <f k="&#10;v">t<![CDATA[<c>]]><!-- n --></f>\n</r>'
     doc = xml_safe.parse(src.encode())
     e, f = doc.root.children
     assert e.self_closing and doc.raw(e) == "<e/>"
@@ -132,7 +136,7 @@ def test_text_value_keeps_inline_elements_raw() -> None:
 
 
 def test_render_value_is_inverse_of_text_value() -> None:
-    for value in ['a & <b', 'x <g id="1">y</g> &amp; z', "", "]]>", "tab\tnl\n"]:
+    for value in ["a & <b", 'x <g id="1">y</g> &amp; z', "", "]]>", "tab\tnl\n"]:
         doc = xml_safe.parse(f"<t>{xml_safe.render_value(value)}</t>".encode())
         assert xml_safe.text_value(doc, doc.root) == value
 

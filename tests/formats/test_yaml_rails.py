@@ -47,8 +47,7 @@ def test_corpus_edit_touches_only_its_scalar(path: Path) -> None:
     target.value = "Édité: yes #1"
     out = yaml_rails.render(catalog)
     changed = [
-        line for line in difflib.ndiff(data.decode().splitlines(), out.decode().splitlines())
-        if line[:1] in "+-"
+        line for line in difflib.ndiff(data.decode().splitlines(), out.decode().splitlines()) if line[:1] in "+-"
     ]
     assert any("Édité: yes #1" in line for line in changed)
     assert len([line for line in changed if line.startswith("+")]) == 1
@@ -67,8 +66,11 @@ def test_corpus_shapes() -> None:
     hugo = yaml_rails.parse((root / "hugo-papermod__ru.yaml").read_bytes(), "ru")
     assert hugo.by_key()[("", "prev_page", None)].value == "Предыдущая"
     assert hugo.by_key()[("", "read_time", None)].plurals == {
-        "zero": "0 минут", "one": "1 минута", "few": "{{ .Count }} минуты",
-        "many": "{{ .Count }} минут", "other": "{{ .Count }} минута",
+        "zero": "0 минут",
+        "one": "1 минута",
+        "few": "{{ .Count }} минуты",
+        "many": "{{ .Count }} минут",
+        "other": "{{ .Count }} минута",
     }
     symfony = yaml_rails.parse((root / "fosuserbundle__FOSUserBundle.ru.yml").read_bytes(), "ru")
     assert symfony.by_key()[("", "security.login.submit", None)].value == "Войти"
@@ -120,28 +122,73 @@ def test_fixture_parse_exact_values() -> None:
 def test_fixture_canonical_bytes() -> None:
     catalog = yaml_rails.parse(FIXTURE.encode(), "no").without_memo()
     catalog.language = "no"
-    assert yaml_rails.render(catalog) == (
-        '---\n"no":\n'
-        "  greeting: Hei, %{name}!\n"
-        '  answer: "yes"\n'
-        "  inbox:\n"
-        '    one: "%{count} melding"\n'
-        '    other: "%{count} meldinger"\n'
-        '  escaped: "Tab\\there é \\"q\\""\n'
-        '  folded: "line one line two\\n"\n'
-        "  base:\n"
-        "    title: Tittel\n"
-        "  copy:\n"
-        "    extra: Ekstra\n"
-    ).encode()
+    assert (
+        yaml_rails.render(catalog)
+        == (
+            '---\n"no":\n'
+            "  greeting: Hei, %{name}!\n"
+            '  answer: "yes"\n'
+            "  inbox:\n"
+            '    one: "%{count} melding"\n'
+            '    other: "%{count} meldinger"\n'
+            '  escaped: "Tab\\there é \\"q\\""\n'
+            '  folded: "line one line two\\n"\n'
+            "  base:\n"
+            "    title: Tittel\n"
+            "  copy:\n"
+            "    extra: Ekstra\n"
+        ).encode()
+    )
 
 
 TRICKY = [
-    "yes", "No", "on", "OFF", "y", "~", "null", "1.0", "08:30", "1_000", "0x1F", "0o17", "1e3", ".inf",
-    "2001-12-14", "<<", "=", "@user", "%{count} items", "!important", "&amp", "*star", "?why", "| pipe",
-    "> quote", "[x]", "{y}", "# hash", "a: b", "trailing:", "a #b", " lead", "trail ", "", "-", "- item",
-    ":symbol", "'single'", '"double"', "multi\nline", "tab\there", "\u2028sep", "é\u0085x", "\ufeffbom",
-    "back\\slash", "`tick", ",comma",
+    "yes",
+    "No",
+    "on",
+    "OFF",
+    "y",
+    "~",
+    "null",
+    "1.0",
+    "08:30",
+    "1_000",
+    "0x1F",
+    "0o17",
+    "1e3",
+    ".inf",
+    "2001-12-14",
+    "<<",
+    "=",
+    "@user",
+    "%{count} items",
+    "!important",
+    "&amp",
+    "*star",
+    "?why",
+    "| pipe",
+    "> quote",
+    "[x]",
+    "{y}",
+    "# hash",
+    "a: b",
+    "trailing:",
+    "a #b",
+    " lead",
+    "trail ",
+    "",
+    "-",
+    "- item",
+    ":symbol",
+    "'single'",
+    '"double"',
+    "multi\nline",
+    "tab\there",
+    "\u2028sep",
+    "é\u0085x",
+    "\ufeffbom",
+    "back\\slash",
+    "`tick",
+    ",comma",
 ]
 
 
@@ -175,11 +222,16 @@ def test_property_round_trip(catalog: Catalog) -> None:
 
 
 def test_keys_that_are_prefixes_and_lookalike_plurals() -> None:
-    catalog = Catalog(language="en", entries=[
-        Entry(key="a", value="leaf"), Entry(key="a.b", value="under a leaf"),
-        Entry(key="x.one", value="not"), Entry(key="x.other", value="a plural"),
-        Entry(key="dotted.seg", value="v"),
-    ])
+    catalog = Catalog(
+        language="en",
+        entries=[
+            Entry(key="a", value="leaf"),
+            Entry(key="a.b", value="under a leaf"),
+            Entry(key="x.one", value="not"),
+            Entry(key="x.other", value="a plural"),
+            Entry(key="dotted.seg", value="v"),
+        ],
+    )
     out = yaml_rails.render(catalog)
     assert yaml_rails.parse(out, "en") == catalog
 
@@ -212,17 +264,20 @@ def test_billion_laughs_does_not_expand() -> None:
     assert time.monotonic() - started < 2
 
 
-@pytest.mark.parametrize("data", [
-    b"[" * 10_000 + b"]" * 10_000,
-    b"{a: " * 10_000 + b"b" + b"}" * 10_000,
-    "".join(f"{' ' * i}k{i}:\n" for i in range(150)).encode() + b" " * 150 + b"x\n",
-    b"a: 1\na: 2\n",
-    b"a: [unclosed\n",
-    b"- 1\n- 2\n",
-    b"just a scalar\n",
-    b"a: b\n---\nc: d\n",
-    b"\xff\xfe\x00garbage",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"[" * 10_000 + b"]" * 10_000,
+        b"{a: " * 10_000 + b"b" + b"}" * 10_000,
+        "".join(f"{' ' * i}k{i}:\n" for i in range(150)).encode() + b" " * 150 + b"x\n",
+        b"a: 1\na: 2\n",
+        b"a: [unclosed\n",
+        b"- 1\n- 2\n",
+        b"just a scalar\n",
+        b"a: b\n---\nc: d\n",
+        b"\xff\xfe\x00garbage",
+    ],
+)
 def test_hostile_documents_raise_format_error(data: bytes) -> None:
     with pytest.raises(FormatError):
         yaml_rails.parse(data, "en")

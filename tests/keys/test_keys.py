@@ -198,3 +198,17 @@ def test_totals_follow_every_way_keys_come_and_go(tenant, client):
     )
     assert bad.status_code == 409
     assert totals() == 5
+
+
+def test_import_warns_about_keys_repeated_in_the_file(tenant, client):
+    project = tenant.project()
+    content = '"a" = "un";\n"a" = "deux";\n'  # legal in .strings: the last one wins
+    r = client.post(
+        f"/api/projects/{project['_id']}/import",
+        headers=tenant.headers,
+        json={"language": "fr", "format": "ios-strings", "content": content},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["warnings"] == ["key 'a' appears 2 times in the file; the last value was kept"]
+    fr = client.get(f"/api/projects/{project['_id']}/translations/fr", headers=tenant.headers).json()["data"]
+    assert [(t["key"], t["value"]) for t in fr] == [("a", "deux")]

@@ -3,8 +3,8 @@
 When the same (language, namespace, format) was imported before, the stored file is the
 layout: its entries get today's values, entries of deleted or untranslated keys drop out, new
 keys are appended, and the codec patches only what changed. Otherwise the codec renders its
-canonical style. Untranslated keys are omitted, except in bilingual formats (PO, POT, XLIFF,
-CSV), which keep them with an empty target (decisions.md 6, 25).
+canonical style. Untranslated keys are omitted, except in PO, POT and XLIFF, which keep them
+with an empty target (decisions.md 6, 25). Bilingual formats (those and CSV) carry the source text.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def _values(session: Session, project_id: str, language: str, namespace: str | N
     return {row[0]: tuple(row) for row in session.execute(query)}
 
 
-def _entries(rows: dict[str, Any], sources: dict[str, Any] | None, *, bilingual: bool, fallback: bool) -> list[Entry]:
+def _entries(rows: dict[str, Any], sources: dict[str, Any] | None, *, keep_empty: bool, fallback: bool) -> list[Entry]:
     entries: list[Entry] = []
     for key_id, (
         _,
@@ -94,10 +94,12 @@ def _entries(rows: dict[str, Any], sources: dict[str, Any] | None, *, bilingual:
             value = forms = status = None
             if fallback and source_text is not None:
                 value, forms = source_text, source_forms
-        if value is None and forms is None and not bilingual:
+        if value is None and forms is None and not keep_empty:
             continue
         if not is_plural and forms is not None:
             value, forms = forms.get("other", value), None
+        elif forms is not None:
+            value = None  # an entry has a value or forms, never both (formats/catalog.py)
         entries.append(
             Entry(
                 key=_display_name(name, context),
@@ -145,8 +147,11 @@ def _merge_into_template(template: Catalog, entries: list[Entry]) -> Catalog:
         state_unchanged = old.state is None and new.state in (None, implied)
         old.value, old.plurals = new.value, new.plurals
         old.state = old.state if state_unchanged else new.state
-        if new.source is not None:
-            old.source, old.source_plurals = new.source, new.source_plurals
+        if new.source_plurals is not None or old.source_plurals is not None:
+            if new.source_plurals != old.source_plurals:
+                old.source, old.source_plurals = new.source, new.source_plurals
+        elif new.source is not None and new.source != old.source:
+            old.source = new.source
         kept.append(old)
     template.entries = kept + [e for e in entries if (e.key, e.context) not in used]
     return template
@@ -205,7 +210,7 @@ def _export(
             if language == project.source_language
             else _values(session, project.id, project.source_language, namespace)
         )
-    entries = _entries(rows, sources, bilingual=info.bilingual, fallback=fallback == "source")
+    entries = _entries(rows, sources, keep_empty=info.keeps_untranslated, fallback=fallback == "source")
     if namespace is None:
         _require_unique_names(entries)
     truncated = 0 < max_entries < len(entries)

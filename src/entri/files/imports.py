@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +33,7 @@ CONTEXT_SEPARATOR = "\x04"
 MAX_KEY = 1000
 MAX_VALUE = 100_000
 CHUNK = 5000
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 @dataclass
@@ -94,6 +97,18 @@ def _validate(named: list[tuple[Entry, str]]) -> None:
         texts = list(entry.plurals.values()) if entry.plurals else [entry.value or ""]
         if any(len(t) > MAX_VALUE for t in texts):
             problems.append(f"content: the value of '{name[:60]}' is longer than {MAX_VALUE} characters")
+        stored = [
+            name,
+            entry.namespace,
+            entry.context or "",
+            entry.description or "",
+            entry.source or "",
+            *texts,
+            *(entry.source_plurals or {}).values(),
+        ]
+        if any(_UNSTORABLE.search(t) for t in stored):
+            # Escapes such as \u0000 or \ud800 decode to text no database column can hold.
+            problems.append(f"content: '{name[:60]!r}' contains a NUL or an unpaired surrogate character")
         if len(problems) >= 50:
             break
     if problems:
@@ -120,7 +135,7 @@ def import_file(
     _validate(named)
 
     with gc_paused():
-        return _apply(
+        result = _apply(
             session,
             principal=principal,
             project=project,
@@ -131,6 +146,8 @@ def import_file(
             namespace=namespace,
             overwrite=overwrite,
         )
+    result.warnings = catalog.warnings + result.warnings
+    return result
 
 
 def _apply(
@@ -151,7 +168,7 @@ def _apply(
     del named
     changed = _merge_key_metadata(planned, existing)
     keys.update_key_refs(session, changed)
-    result = ImportResult()
+    result = ImportResult(warnings=_repeated_keys(planned))
     for start in range(0, len(planned), CHUNK):
         _apply_chunk(
             session,
@@ -171,6 +188,17 @@ def _apply(
     )
     session.commit()
     return result
+
+
+def _repeated_keys(planned: list[tuple[Entry, tuple[str, str]]]) -> list[str]:
+    """Keys a file holds more than once: legal in several formats, but only the last value stays."""
+    counts = Counter(ident for _, ident in planned)
+    repeated = [
+        f"key '{name}' appears {n} times in the file; the last value was kept"
+        for (_, name), n in counts.items()
+        if n > 1
+    ]
+    return repeated[:100]
 
 
 def _merge_key_metadata(
@@ -250,7 +278,8 @@ def _apply_chunk(
                 )
             )
     translations.insert_new_translations(session, fresh_writes, actor=actor, action="import")
-    result.imported += sum(1 for w in fresh_writes if w.language == language)
+    # A key repeated in the file is one translation (the last write wins), counted once.
+    result.imported += len({w.key.id for w in fresh_writes if w.language == language})
     if other_writes:
         outcomes = translations.write_translations(
             session, other_writes, actor=actor, action="import", skip_if_exists=not overwrite

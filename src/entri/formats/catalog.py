@@ -13,7 +13,7 @@ Catalog without a memo renders in the codec's documented canonical style. The me
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 PLURAL_CATEGORIES: tuple[str, ...] = ("zero", "one", "two", "few", "many", "other")
@@ -83,6 +83,23 @@ class Entry:
         return self.value
 
 
+def singular(entries: list[Entry]) -> list[Entry]:
+    """Entries for a format whose unit holds one text (XLIFF without plural groups).
+
+    A plural entry becomes its `other` form (source too); everything else is passed through.
+    """
+    out: list[Entry] = []
+    for entry in entries:
+        if entry.plurals is None and entry.source_plurals is None:
+            out.append(entry)
+            continue
+        source = entry.source
+        if entry.source_plurals is not None:
+            source = entry.source_plurals.get("other", source)
+        out.append(replace(entry, value=entry.text(), plurals=None, source=source, source_plurals=None))
+    return out
+
+
 @dataclass
 class Catalog:
     """All entries of one file in one language, in file order."""
@@ -94,6 +111,8 @@ class Catalog:
     """File-level metadata that is data, not layout (PO header fields, ARB `@@` globals)."""
     memo: Any = field(default=None, compare=False, repr=False)
     """Codec-private record of the original document for byte-identical re-render."""
+    warnings: list[str] = field(default_factory=list, compare=False)
+    """Non-fatal findings a user should hear about (a key defined twice, a form dropped)."""
 
     def by_key(self) -> dict[tuple[str, str, str | None], Entry]:
         """Index by identity (namespace, key, context); later duplicates win, as in files."""

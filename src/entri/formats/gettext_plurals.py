@@ -258,10 +258,15 @@ def forms_to_plurals(forms: list[str], mapping: PluralForms) -> tuple[dict[str, 
     return ordered, leftover
 
 
-def plurals_to_forms(plurals: dict[str, str] | None, mapping: PluralForms, where: str) -> list[str]:
-    """`msgstr[0..nplurals-1]` for an entry; a missing category gives an empty form."""
+def forms_texts(plurals: dict[str, str] | None, mapping: PluralForms) -> list[str]:
+    """`msgstr[0..nplurals-1]` for CLDR forms, silently: a missing category gives ""."""
     plurals = plurals or {}
-    lost = unexportable_forms(plurals, mapping)
+    return [plurals.get(category, "") for category in mapping.index_to_category]
+
+
+def plurals_to_forms(plurals: dict[str, str] | None, mapping: PluralForms, where: str) -> list[str]:
+    """`forms_texts`, logging the forms no gettext index can carry (they are not exported)."""
+    lost = unexportable_forms(plurals or {}, mapping)
     if lost:
         log.warning("%s: plural forms %s have no gettext index and are not exported", where, lost)
-    return [plurals.get(category, "") for category in mapping.index_to_category]
+    return forms_texts(plurals, mapping)

@@ -22,12 +22,30 @@ _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr)(?:\[(\d{1,3})\])?(?=
 _LITERAL = re.compile(r'[ \t\r]*"((?:[^"\\]|\\.)*)"[ \t\r]*')
 _ESCAPE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9A-Fa-f]{1,2})|(.))")
 _SIMPLE_ESCAPES = {
-    "n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v",
-    "\\": "\\", '"': '"', "'": "'", "?": "?",
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "v": "\v",
+    "\\": "\\",
+    '"': '"',
+    "'": "'",
+    "?": "?",
 }
 _WRITE_ESCAPES = str.maketrans(
-    {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r",
-     "\a": "\\a", "\b": "\\b", "\f": "\\f", "\v": "\\v"}
+    {
+        "\\": "\\\\",
+        '"': '\\"',
+        "\n": "\\n",
+        "\t": "\\t",
+        "\r": "\\r",
+        "\a": "\\a",
+        "\b": "\\b",
+        "\f": "\\f",
+        "\v": "\\v",
+    }
 )
 
 
@@ -61,9 +79,7 @@ def _unescape(body: str, line: int, column: int) -> str:
         char = match.group(3)
         if char in _SIMPLE_ESCAPES:
             return _SIMPLE_ESCAPES[char]
-        raise FormatError(
-            f"Invalid escape sequence '\\{char}'", line=line, column=column + match.start() + 1
-        )
+        raise FormatError(f"Invalid escape sequence '\\{char}'", line=line, column=column + match.start() + 1)
 
     return _ESCAPE.sub(replace, body)
 

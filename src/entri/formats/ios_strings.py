@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from entri.formats.catalog import Catalog, Entry, FormatError
@@ -227,7 +228,11 @@ def parse(data: bytes, language: str) -> Catalog:
         spans.append(span)
         reader.pos += 1
         previous_end = reader.pos
-    return Catalog(language=language, entries=list(entries.values()), memo=memo)
+    warnings = [
+        f"key '{k}' appears {n + 1} times in the file; the last value was kept"
+        for k, n in Counter(memo.duplicates).items()
+    ]
+    return Catalog(language=language, entries=list(entries.values()), memo=memo, warnings=warnings)
 
 
 def _quote(text: str) -> str:

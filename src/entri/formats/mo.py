@@ -62,9 +62,7 @@ def _strings(data: bytes) -> list[tuple[bytes, bytes]]:
         raise FormatError(f"MO file declares {count} strings; the limit is {MAX_ENTRIES}")
     ids = _table(data, order, originals, count, "original")
     strs = _table(data, order, translations, count, "translation")
-    return [
-        (data[o : o + n], data[t : t + m]) for (n, o), (m, t) in zip(ids, strs, strict=True)
-    ]
+    return [(data[o : o + n], data[t : t + m]) for (n, o), (m, t) in zip(ids, strs, strict=True)]
 
 
 def _charset(pairs: list[tuple[bytes, bytes]]) -> str:
@@ -118,9 +116,7 @@ def _check(text: str, what: str, forbidden: str) -> str:
 
 def _compiled(entry: Entry, forms: gp.PluralForms) -> tuple[str, str] | None:
     """(original, translation) as msgfmt stores them, or None when msgfmt would skip it."""
-    fuzzy = entry.state == "untranslated" or (
-        "fuzzy" in entry.flags and entry.state not in _DONE_STATES
-    )
+    fuzzy = entry.state == "untranslated" or ("fuzzy" in entry.flags and entry.state not in _DONE_STATES)
     if fuzzy:
         return None
     original = _check(entry.key, "Key", "\x00\x04")
@@ -137,17 +133,30 @@ def _compiled(entry: Entry, forms: gp.PluralForms) -> tuple[str, str] | None:
     return original, _check(entry.value, "Value", "\x00")
 
 
+def _compile_all(entries: list[Entry], forms: gp.PluralForms) -> dict[bytes, bytes]:
+    compiled: dict[bytes, bytes] = {}
+    for entry in entries:
+        pair = _compiled(entry, forms)
+        if pair is not None:
+            compiled[pair[0].encode("utf-8")] = pair[1].encode("utf-8")
+    return compiled
+
+
 def render(catalog: Catalog) -> bytes:
     memo = catalog.memo
     if isinstance(memo, MoMemo) and memo.snapshot == catalog:
         return memo.data
     headers = canonical_headers(catalog, template=False)
     forms = forms_for(headers, catalog.language)
-    compiled: dict[bytes, bytes] = {}
-    for entry in catalog.entries:
-        pair = _compiled(entry, forms)
-        if pair is not None:
-            compiled[pair[0].encode("utf-8")] = pair[1].encode("utf-8")
+    compiled = _compile_all(catalog.entries, forms)
+    if (
+        isinstance(memo, MoMemo)
+        and (memo.snapshot.language, memo.snapshot.headers) == (catalog.language, catalog.headers)
+        and _compile_all(memo.snapshot.entries, forms) == compiled
+    ):
+        # Same strings compiled (entry order, plural dict order, a plural entry's `value`,
+        # `source` never reach an MO): the original bytes, hash table and all.
+        return memo.data
     compiled[b""] = "".join(f"{k}: {v}\n" for k, v in headers.items()).encode("utf-8")
     keys = sorted(compiled)
     count = len(keys)

@@ -181,9 +181,62 @@ def header_block(headers: dict[str, str], comments: str, *, template: bool) -> s
     return comments + fuzzy + 'msgid ""\n' + po_string("msgstr", body, wrap=False)
 
 
-def render_entry(
-    entry: Entry, forms: gp.PluralForms | None, previous: list[str], *, template: bool
-) -> str:
+def _flags(entry: Entry) -> list[str]:
+    """The `#,` flags as written: `fuzzy` follows `state` when the state says something."""
+    flags = list(entry.flags)
+    has_text = entry.value is not None or bool(entry.plurals)
+    if entry.state == "untranslated" and has_text and "fuzzy" not in flags:
+        flags.insert(0, "fuzzy")
+    elif entry.state in _DONE_STATES and "fuzzy" in flags:
+        flags.remove("fuzzy")
+    return flags
+
+
+def _is_plural(entry: Entry) -> bool:
+    return entry.plurals is not None or entry.source_plurals is not None
+
+
+def _plural_source(entry: Entry) -> str:
+    return (entry.source_plurals or {}).get("other", entry.key)
+
+
+def _msgstrs(entry: Entry, forms: gp.PluralForms | None, *, template: bool, warn: bool = True) -> list[str]:
+    """The msgstr texts as written (`msgstr[i]` in index order for a plural entry)."""
+    if not _is_plural(entry):
+        return ["" if template or entry.value is None else entry.value]
+    if template or forms is None:
+        return ["", ""]
+    if not warn:
+        return gp.forms_texts(entry.plurals, forms)
+    return gp.plurals_to_forms(entry.plurals, forms, f"entry {entry.key!r}")
+
+
+Signature = tuple[object, ...]
+
+
+def signature(entry: Entry, forms: gp.PluralForms | None, *, template: bool) -> Signature:
+    """Everything `render_entry` writes for an entry, as data.
+
+    Two entries with the same signature render to the same PO text up to layout, so the memo
+    may write the original text. Fields PO cannot carry (namespace, `source` of a singular
+    entry, `value` of a plural one, reviewed vs translated) do not count, and plural forms
+    compare by gettext index, so dict order and forms no index can carry do not either.
+    """
+    plural = _plural_source(entry) if _is_plural(entry) else None
+    texts = _msgstrs(entry, forms, template=template, warn=False)
+    return (
+        entry.translator_comment,
+        entry.description,
+        tuple(entry.references),
+        tuple(_flags(entry)),
+        entry.context,
+        entry.key,
+        plural,
+        tuple(texts),
+    )
+
+
+def render_entry(entry: Entry, forms: gp.PluralForms | None, previous: list[str], *, template: bool) -> str:
     if entry.key == "" and entry.context is None:
         raise FormatError("An entry with an empty key and no context would be read as the PO header")
     out: list[str] = []
@@ -193,12 +246,7 @@ def render_entry(
         out.append(comment_lines("#.", entry.description))
     if entry.references:
         out.append(reference_lines(entry.references))
-    flags = list(entry.flags)
-    has_text = entry.value is not None or bool(entry.plurals)
-    if entry.state == "untranslated" and has_text and "fuzzy" not in flags:
-        flags.insert(0, "fuzzy")
-    elif entry.state in _DONE_STATES and "fuzzy" in flags:
-        flags.remove("fuzzy")
+    flags = _flags(entry)
     if flags:
         out.append("#, " + ", ".join(flags) + "\n")
     if "fuzzy" in flags:
@@ -207,17 +255,12 @@ def render_entry(
     if entry.context is not None:
         out.append(po_string("msgctxt", entry.context, wrap=wrap))
     out.append(po_string("msgid", entry.key, wrap=wrap))
-    if entry.plurals is not None or entry.source_plurals is not None:
-        plural_source = (entry.source_plurals or {}).get("other", entry.key)
-        out.append(po_string("msgid_plural", plural_source, wrap=wrap))
-        if template or forms is None:
-            texts = ["", ""]
-        else:
-            texts = gp.plurals_to_forms(entry.plurals, forms, f"entry {entry.key!r}")
+    texts = _msgstrs(entry, forms, template=template)
+    if _is_plural(entry):
+        out.append(po_string("msgid_plural", _plural_source(entry), wrap=wrap))
         out.extend(po_string(f"msgstr[{i}]", text, wrap=wrap) for i, text in enumerate(texts))
     else:
-        value = "" if template or entry.value is None else entry.value
-        out.append(po_string("msgstr", value, wrap=wrap))
+        out.append(po_string("msgstr", texts[0], wrap=wrap))
     return "".join(out)
 
 
@@ -242,6 +285,8 @@ def _patched(catalog: Catalog, memo: PoMemo, template: bool) -> str:
     headers_changed = catalog.headers != memo.headers
     headers = canonical_headers(catalog, template=template) if headers_changed else catalog.headers
     forms = _forms(headers, catalog.language, template)
+    # Snapshots read their plural forms with the rule the file had when parsed.
+    parsed_forms = _forms(memo.headers, memo.language, template) if headers_changed else forms
     out: list[str] = []
     insert_at = 0
     drop_blank = False
@@ -263,7 +308,9 @@ def _patched(catalog: Catalog, memo: PoMemo, template: bool) -> str:
             drop_blank = True
             continue
         entry = queue.popleft()
-        if entry == segment.snapshot:
+        if entry == segment.snapshot or signature(entry, forms, template=template) == signature(
+            segment.snapshot, parsed_forms, template=template
+        ):
             out.append(segment.text)
         else:
             previous = memo.previous.get(segment.identity, [])

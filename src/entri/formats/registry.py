@@ -26,7 +26,10 @@ class FormatInfo:
     """Export file name; `{lang}` is replaced by the language code."""
     binary: bool = False
     bilingual: bool = False
-    """Bilingual formats carry the source text and keep untranslated units with empty targets."""
+    """Bilingual formats carry the source text beside the translation."""
+    keeps_untranslated: bool = False
+    """The format has a way to say "no translation yet" (an empty PO msgstr, an XLIFF unit
+    without target), so untranslated keys stay in the file. CSV has not: an empty cell is ""."""
 
     def filename_for(self, language: str) -> str:
         return self.filename.replace("{lang}", language)
@@ -45,11 +48,11 @@ FORMATS: dict[str, FormatInfo] = {
         FormatInfo("android-xml", "android_xml", "strings.xml"),
         FormatInfo("ios-strings", "ios_strings", "Localizable.strings"),
         FormatInfo("ios-stringsdict", "ios_stringsdict", "Localizable.stringsdict"),
-        FormatInfo("xliff", "xliff12", "{lang}.xlf", bilingual=True),
-        FormatInfo("xliff2", "xliff2", "{lang}.xlf", bilingual=True),
+        FormatInfo("xliff", "xliff12", "{lang}.xlf", bilingual=True, keeps_untranslated=True),
+        FormatInfo("xliff2", "xliff2", "{lang}.xlf", bilingual=True, keeps_untranslated=True),
         FormatInfo("arb", "arb", "app_{lang}.arb"),
-        FormatInfo("po", "po", "{lang}.po", bilingual=True),
-        FormatInfo("pot", "pot", "messages.pot", bilingual=True),
+        FormatInfo("po", "po", "{lang}.po", bilingual=True, keeps_untranslated=True),
+        FormatInfo("pot", "pot", "messages.pot", bilingual=True, keeps_untranslated=True),
         FormatInfo("mo", "mo", "{lang}.mo", binary=True),
         FormatInfo("php-array", "php_array", "{lang}.php"),
         FormatInfo("csv", "csv_table", "{lang}.csv", bilingual=True),

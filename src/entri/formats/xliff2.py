@@ -10,10 +10,10 @@ translated / reviewed / final <-> untranslated / translated / reviewed / approve
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from entri.formats import _xml_patch, xml_safe
-from entri.formats.catalog import Catalog, Entry, EntryState, FormatError
+from entri.formats.catalog import Catalog, Entry, EntryState, FormatError, singular
 from entri.formats.xml_safe import Node, XmlDocument
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
@@ -120,6 +120,7 @@ def _read_unit(doc: XmlDocument, node: Node, namespace: str) -> _Unit | None:
 
 
 def render(catalog: Catalog) -> bytes:
+    catalog = replace(catalog, entries=singular(catalog.entries))
     if isinstance(catalog.memo, _Memo):
         return _render_patched(catalog, catalog.memo)
     src = xml_safe.escape_attr(catalog.source_language or UNDETERMINED)
