@@ -5,7 +5,7 @@ seeds a project with 10k keys x 3 languages through the API itself, then drives 
 Debian's `wrk` (a C load generator, so the client does not steal the server's CPU as a
 Python client would on a 2-core machine). Results go to bench/results/api_latency.json.
 
-    python bench/api_latency.py [--keys 10000] [--seconds 20] [--connections 16] [--workers 1]
+    python bench/api_latency.py [--keys 10000] [--seconds 20] [--connections 16] [--workers 2]
 
 Requires `wrk` (`apt-get install wrk`).
 """
@@ -173,7 +173,7 @@ def main() -> None:
     parser.add_argument("--keys", type=int, default=10_000)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn workers: one per core of the 2-core target")
     parser.add_argument("--port", type=int, default=18080)
     parser.add_argument("--database-url", default=None, help="default: SQLite in a temp dir")
     parser.add_argument("--out", default=str(RESULTS / "api_latency.json"))

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from entri.auth import service as auth_service
@@ -21,6 +22,7 @@ from entri.core.permissions import RANK, Role
 from entri.core.principal import Principal
 from entri.organizations import service as orgs
 from entri.tokens import service as tokens
+from entri.tokens.models import ApiToken
 
 SESSION_COOKIE = "entri_session"
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -44,21 +46,19 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 DbSession = Annotated[Session, Depends(get_session)]
 
 
-def _principal_from_token(session: Session, value: str) -> Principal:
-    token = tokens.authenticate(session, value=value)
-    if token is None:
-        raise Unauthorized("Invalid, expired or revoked API token")
-    creator = orgs.get_user(session, user_id=token.created_by) if token.created_by else None
-    membership = (
-        orgs.membership_of(session, organization_id=token.organization_id, user_id=creator.id) if creator else None
+def _principal_from_token(session: Session, token: ApiToken) -> Principal:
+    member = (
+        orgs.member_profile(session, organization_id=token.organization_id, user_id=token.created_by)
+        if token.created_by
+        else None
     )
-    if creator is not None and membership is None:
+    if token.created_by and member is None:
         # The member who made it left the organization: their tokens leave with them.
         raise Unauthorized("Invalid, expired or revoked API token")
     role = token.role
-    if membership is not None and RANK[Role(membership.role)] < RANK[Role(role)]:
-        role = membership.role  # demoted since: the token is demoted too
-    name = f"{creator.name} (token: {token.name})" if creator else f"API token: {token.name}"
+    if member is not None and RANK[Role(member.role)] < RANK[Role(role)]:
+        role = member.role  # demoted since: the token is demoted too
+    name = f"{member.name} (token: {token.name})" if member else f"API token: {token.name}"
     return Principal(
         organization_id=token.organization_id,
         role=role,
@@ -70,32 +70,53 @@ def _principal_from_token(session: Session, value: str) -> Principal:
     )
 
 
-def get_principal(request: Request) -> Principal:
-    """Authenticate on a short session of its own.
+def _token_value(request: Request) -> str | None:
+    api_key = request.headers.get("x-api-key")
+    if api_key:
+        return api_key.strip()
+    authorization = request.headers.get("authorization", "")
+    if authorization.lower().startswith("bearer "):
+        return authorization[7:].strip()
+    return None
 
-    It runs before the request's session opens its transaction, so recording a token's last
-    use never waits on the write lock the request itself is about to take.
+
+def _record_use(database: Database, token_id: str) -> None:
+    with database.session(write=True) as session:
+        tokens.record_use(session, token_id=token_id)
+
+
+async def get_principal(request: Request) -> Principal:
+    """Authenticate on a short read-only session of its own, in the event loop.
+
+    Every request passes here, so it skips the threadpool hop a sync dependency costs: the
+    lookups are indexed reads that never wait on a lock (SQLite WAL readers don't block).
+    The once-a-minute last-use write may wait on the write lock, so it goes to the threadpool,
+    on a session of its own that commits before the request's transaction begins.
     """
     database = get_database(request)
+    value = _token_value(request)
     with database.session() as session:
-        api_key = request.headers.get("x-api-key")
-        if api_key:
-            return _principal_from_token(session, api_key.strip())
-        authorization = request.headers.get("authorization", "")
-        if authorization.lower().startswith("bearer "):
-            return _principal_from_token(session, authorization[7:].strip())
-        cookie = request.cookies.get(SESSION_COOKIE)
-        if cookie:
-            resolved = auth_service.resolve_session(session, cookie_value=cookie)
-            if resolved is not None:
-                user, membership = resolved
-                return Principal(
-                    organization_id=membership.organization_id,
-                    role=membership.role,
-                    user_id=user.id,
-                    display_name=user.name,
-                )
-    raise Unauthorized("Authentication required: send an X-API-Key header or sign in")
+        if value is not None:
+            token = tokens.authenticate(session, value=value)
+            if token is None:
+                raise Unauthorized("Invalid, expired or revoked API token")
+            principal = _principal_from_token(session, token)
+            record = tokens.needs_use_record(token)
+        else:
+            cookie = request.cookies.get(SESSION_COOKIE)
+            resolved = auth_service.resolve_session(session, cookie_value=cookie) if cookie else None
+            if resolved is None:
+                raise Unauthorized("Authentication required: send an X-API-Key header or sign in")
+            user, membership = resolved
+            return Principal(
+                organization_id=membership.organization_id,
+                role=membership.role,
+                user_id=user.id,
+                display_name=user.name,
+            )
+    if record:
+        await run_in_threadpool(_record_use, database, token.id)
+    return principal
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
@@ -122,7 +143,7 @@ _READ_ONLY = frozenset({"GET", "HEAD", "OPTIONS"})
 def scoped(resource: str) -> Any:
     """A route dependency: the caller's token must carry `<resource>:read` (GET) or `:write`."""
 
-    def check(request: Request, principal: CurrentPrincipal) -> None:
+    async def check(request: Request, principal: CurrentPrincipal) -> None:  # no I/O: skip the threadpool
         access = "read" if request.method in _READ_ONLY else "write"
         if not principal.has_scope(resource, access):
             raise Forbidden(f"This token lacks the scope '{resource}:{access}'")

@@ -66,29 +66,62 @@ def _validation_messages(exc: RequestValidationError) -> list[str]:
     return messages or ["Invalid request"]
 
 
+def _path(request: Request) -> str:
+    """The path as the client sent it (`/api/v1/...` stays v1 in error bodies)."""
+    original = request.scope.get(ORIGINAL_PATH)
+    return original if isinstance(original, str) else request.url.path
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc.status_code, exc.message, request.url.path)
+        return error_response(exc.status_code, exc.message, _path(request))
 
     @app.exception_handler(FormatError)
     async def _format_error(request: Request, exc: FormatError) -> JSONResponse:
-        return error_response(400, str(exc), request.url.path)
+        return error_response(400, str(exc), _path(request))
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return error_response(400, _validation_messages(exc), request.url.path)
+        return error_response(400, _validation_messages(exc), _path(request))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         message = exc.detail if isinstance(exc.detail, str) else PHRASES.get(exc.status_code, "Error")
         if exc.status_code == 404 and message == "Not Found":
-            message = f"Cannot {request.method} {request.url.path}"
-        return error_response(exc.status_code, message, request.url.path, headers=getattr(exc, "headers", None))
+            message = f"Cannot {request.method} {_path(request)}"
+        return error_response(exc.status_code, message, _path(request), headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        return error_response(500, "Internal server error", request.url.path)
+        return error_response(500, "Internal server error", _path(request))
+
+
+ORIGINAL_PATH = "entri.original_path"
+V1_PREFIX = "/api/v1"
+
+
+class VersionAliasMiddleware:
+    """`/api/v1/...` is the same handler as `/api/...` (spec §3.1).
+
+    Rewriting the path once is cheaper than registering every route twice: route matching
+    walks the route list on each request, and a second copy doubled that walk.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path: str = scope.get("path", "")
+            if path == V1_PREFIX or path.startswith(V1_PREFIX + "/"):
+                scope = dict(scope)
+                scope[ORIGINAL_PATH] = path
+                scope["path"] = "/api" + path[len(V1_PREFIX) :]
+                raw = scope.get("raw_path")
+                if isinstance(raw, bytes) and raw.startswith(b"/api/v1"):
+                    scope["raw_path"] = b"/api" + raw[len(b"/api/v1") :]
+        await self.app(scope, receive, send)
 
 
 class NulGuardMiddleware:
@@ -102,7 +135,9 @@ class NulGuardMiddleware:
         if scope["type"] == "http":
             query = unquote_to_bytes(scope.get("query_string", b"").replace(b"+", b" "))
             if "\x00" in scope.get("path", "") or b"\x00" in query:
-                response = error_response(400, ["path and query must not contain NUL characters"], scope["path"])
+                response = error_response(
+                    400, ["path and query must not contain NUL characters"], scope.get(ORIGINAL_PATH, scope["path"])
+                )
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
@@ -157,7 +192,9 @@ class BodyLimitMiddleware:
             await self._reject(scope, send)
 
     async def _reject(self, scope: Scope, send: Send) -> None:
-        response = error_response(413, f"Request body exceeds the limit of {self.max_bytes} bytes", scope["path"])
+        response = error_response(
+            413, f"Request body exceeds the limit of {self.max_bytes} bytes", scope.get(ORIGINAL_PATH, scope["path"])
+        )
         await response(scope, _empty_receive, send)
 
 

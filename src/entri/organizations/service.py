@@ -78,6 +78,22 @@ def get_user(session: Session, *, user_id: str) -> User | None:
     return session.get(User, user_id)
 
 
+@dataclass(frozen=True)
+class MemberProfile:
+    name: str
+    role: str
+
+
+def member_profile(session: Session, *, organization_id: str, user_id: str) -> MemberProfile | None:
+    """A user's name and role in an organization, in one query: every token request asks."""
+    row = session.execute(
+        select(User.name, Membership.role)
+        .join(Membership, Membership.user_id == User.id)
+        .where(User.id == user_id, Membership.organization_id == organization_id)
+    ).first()
+    return MemberProfile(name=row[0], role=row[1]) if row is not None else None
+
+
 def find_user_by_email(session: Session, *, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == email.strip().lower()))
 

@@ -11,7 +11,9 @@ from entri.projects import service
 from entri.projects.models import Project
 
 
-def project_for_read(project_id: str, session: DbSession, principal: CurrentPrincipal) -> Project:
+async def project_for_read(project_id: str, session: DbSession, principal: CurrentPrincipal) -> Project:
+    """In the event loop: one primary-key read on a read session, which never waits on a lock.
+    (`project_for_write` stays sync: a write session's first statement may queue for the lock.)"""
     return service.get_project(session, principal=principal, project_id=project_id)
 
 

@@ -89,19 +89,31 @@ def issue_token(
     return IssuedToken(row=row, value=value)
 
 
+USE_RECORD_INTERVAL_SECONDS = 60
+"""Last use is recorded to the minute: what a token list needs, and one write a minute at most."""
+
+
 def authenticate(session: Session, *, value: str) -> ApiToken | None:
-    """The live token for `value`, or None if unknown, revoked or expired. Records last use."""
+    """The live token for `value`, or None if unknown, revoked or expired. Reads only: see
+    `record_use`, which the caller runs when `needs_use_record` says so."""
     if not value.startswith(TOKEN_PREFIX) or len(value) > 200:
         return None
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(value)))
     now = utcnow()
     if row is None or row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
         return None
-    # Throttle the write: last-used to the minute is what a token list needs.
-    if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
-        session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
-        session.commit()
     return row
+
+
+def needs_use_record(token: ApiToken) -> bool:
+    last = token.last_used_at
+    return last is None or (utcnow() - last).total_seconds() > USE_RECORD_INTERVAL_SECONDS
+
+
+def record_use(session: Session, *, token_id: str) -> None:
+    """Commits on its own session: it must not wait on, or join, the request's transaction."""
+    session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow()))
+    session.commit()
 
 
 def list_tokens(session: Session, *, organization_id: str, project_id: str | None = None) -> list[ApiToken]:

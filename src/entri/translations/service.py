@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Select, and_, func, insert, select
+from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import Executable
 
 from entri.core.clock import utcnow
 from entri.core.errors import BadRequest, Forbidden, NotFound
@@ -516,6 +518,24 @@ LISTING_COLUMNS = (
 )
 
 
+@cache
+def _page_query() -> Executable:
+    """One page of keys with their translation, built once: constructing the expression costs
+    more than running it, and only the bound values change between requests."""
+    order = (Key.namespace, Key.sort_name, Key.id)
+    page_ids = (
+        select(Key.id)
+        .where(Key.project_id == bindparam("project_id"))
+        .order_by(*order)
+        .offset(bindparam("offset", type_=Integer))
+        .limit(bindparam("limit", type_=Integer))
+        .subquery()
+    )
+    join = and_(Translation.key_id == Key.id, Translation.language == bindparam("language"))
+    query = select(*LISTING_COLUMNS).join(page_ids, page_ids.c.id == Key.id).outerjoin(Translation, join)
+    return query.order_by(*order)
+
+
 def list_for_language(
     session: Session,
     *,
@@ -534,16 +554,9 @@ def list_for_language(
     join = and_(Translation.key_id == Key.id, Translation.language == language)
     order = (Key.namespace, Key.sort_name, Key.id)
     if status is None:
-        total = project.key_count
-        page = select(Key.id).where(Key.project_id == project.id).order_by(*order).offset(offset).limit(limit)
-        page_ids = page.subquery()
-        query = (
-            select(*LISTING_COLUMNS)
-            .join(page_ids, page_ids.c.id == Key.id)
-            .outerjoin(Translation, join)
-            .order_by(*order)
-        )
-        return list(session.execute(query).all()), total
+        params = {"project_id": project.id, "language": language, "offset": offset, "limit": limit}
+        # Through the connection: plain Core rows skip the ORM's result processing.
+        return list(session.connection().execute(_page_query(), params).all()), project.key_count
     query = select(*LISTING_COLUMNS).outerjoin(Translation, join).where(Key.project_id == project.id)
     if status == "untranslated":
         cond: ColumnElement[bool] = (Translation.id.is_(None)) | (Translation.status == "untranslated")
@@ -557,5 +570,5 @@ def list_for_language(
             .where(Translation.project_id == project.id, Translation.language == language, cond)
         )
     total = int(session.scalar(count_query) or 0)
-    rows = session.execute(query.where(cond).order_by(*order).offset(offset).limit(limit)).all()
+    rows = session.connection().execute(query.where(cond).order_by(*order).offset(offset).limit(limit)).all()
     return list(rows), total
