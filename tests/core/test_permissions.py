@@ -118,6 +118,56 @@ def invite(w: World, h: dict[str, str]) -> Response:
     )
 
 
+def archive_project(w: World, h: dict[str, str]) -> Response:
+    return w.client.delete(w.project, headers=h)
+
+
+def unarchive_project(w: World, h: dict[str, str]) -> Response:
+    return w.client.post(f"{w.project}/unarchive", headers=h)
+
+
+def delete_project_permanently(w: World, h: dict[str, str]) -> Response:
+    return w.client.delete(f"{w.project}/permanent", headers=h)
+
+
+def remove_language(w: World, h: dict[str, str]) -> Response:
+    return w.client.delete(f"{w.project}/languages/de", headers=h)
+
+
+def update_key(w: World, h: dict[str, str]) -> Response:
+    return w.client.patch(w.key, json={"description": "Home link"}, headers=h)
+
+
+def bulk_create_keys(w: World, h: dict[str, str]) -> Response:
+    return w.client.post(f"{w.project}/keys/bulk", json={"keys": [{"key": "bulk.a"}, {"key": "bulk.b"}]}, headers=h)
+
+
+def bulk_update_keys(w: World, h: dict[str, str]) -> Response:
+    return w.client.patch(f"{w.project}/keys/bulk", json={"keys": [{"_id": w.key_id, "tags": ["ui"]}]}, headers=h)
+
+
+def bulk_delete_keys(w: World, h: dict[str, str]) -> Response:
+    return w.client.request("DELETE", f"{w.project}/keys/bulk", json={"keyIds": [w.key_id]}, headers=h)
+
+
+def overwrite_by_key(w: World, h: dict[str, str]) -> Response:
+    body = {"translations": [{"key": "nav.home", "language": "fr", "value": "Maison"}]}
+    return w.client.post(f"{w.project}/translations/overwrite", json=body, headers=h)
+
+
+def import_file(w: World, h: dict[str, str]) -> Response:
+    body = {"language": "fr", "format": "json-flat", "content": '{"nav.home": "Maison"}', "overwrite": True}
+    return w.client.post(f"{w.project}/import", json=body, headers=h)
+
+
+def export_file(w: World, h: dict[str, str]) -> Response:
+    return w.client.get(f"{w.project}/export/fr", params={"format": "json-flat"}, headers=h)
+
+
+MANAGERS = frozenset({"owner", "admin"})
+DEVELOPERS = frozenset({"owner", "admin", "developer"})
+EDITORS = frozenset({"owner", "admin", "developer", "translator"})
+
 # action -> (expected success status, roles allowed)
 MATRIX: dict[str, tuple[Action, int, frozenset[str]]] = {
     "create_project": (create_project, 201, frozenset({"owner", "admin"})),
@@ -129,6 +179,17 @@ MATRIX: dict[str, tuple[Action, int, frozenset[str]]] = {
     "approve": (approve, 200, frozenset({"owner", "admin", "developer", "reviewer"})),
     "create_token": (create_token, 201, frozenset({"owner", "admin"})),
     "invite_member": (invite, 201, frozenset({"owner", "admin"})),
+    "archive_project": (archive_project, 200, MANAGERS),
+    "unarchive_project": (unarchive_project, 200, MANAGERS),
+    "delete_project_permanently": (delete_project_permanently, 204, MANAGERS),
+    "remove_language": (remove_language, 200, MANAGERS),
+    "update_key": (update_key, 200, DEVELOPERS),
+    "bulk_create_keys": (bulk_create_keys, 201, DEVELOPERS),
+    "bulk_update_keys": (bulk_update_keys, 200, DEVELOPERS),
+    "bulk_delete_keys": (bulk_delete_keys, 200, DEVELOPERS),
+    "overwrite_by_key": (overwrite_by_key, 200, EDITORS),
+    "import_file": (import_file, 200, DEVELOPERS),
+    "export_file": (export_file, 200, DEVELOPERS),
 }
 
 
@@ -206,6 +267,26 @@ def test_revert_needs_edit_rights(world: World, role: str) -> None:
     response = revert(world, credentials(world, role))
     assert response.status_code == 200, response.text
     assert response.json()["value"] == "Accueil"
+
+
+def test_translator_revert_to_an_approved_value_comes_back_translated(world: World) -> None:
+    """Reverting is no way around approval rights: the value returns, the approval does not."""
+    assert approve(world, world.tenant.headers).status_code == 200
+    changed = world.client.put(f"{world.key}/translations/fr", json={"value": "Maison"}, headers=world.tenant.headers)
+    assert changed.status_code == 200
+    history = world.client.get(f"{world.key}/translations/fr/history", headers=world.tenant.headers).json()
+    approved_entry = next(h for h in history if h["status"] == "approved")
+    translator = credentials(world, "translator")
+    for response in (
+        revert(world, translator),
+        world.client.post(f"{world.key}/translations/fr/revert/{approved_entry['_id']}", headers=translator),
+    ):
+        assert response.status_code == 200, response.text
+        assert (response.json()["value"], response.json()["status"]) == ("Accueil", "translated")
+    reviewer_like = credentials(world, "developer")
+    world.client.put(f"{world.key}/translations/fr", json={"value": "Maison"}, headers=world.tenant.headers)
+    again = world.client.post(f"{world.key}/translations/fr/revert/{approved_entry['_id']}", headers=reviewer_like)
+    assert (again.json()["value"], again.json()["status"]) == ("Accueil", "approved")
 
 
 @pytest.mark.parametrize("role", ["reviewer", "viewer"])

@@ -228,3 +228,21 @@ def test_other_organization_gets_404(tenant, client, project, database):
     stranger = _add_member(database, org_id, Role.OWNER)
     assert do_export(client, stranger.headers, project, "fr", "json-flat").status_code == 404
     assert do_import(client, stranger.headers, project, "fr", "json-flat", "{}").status_code == 404
+
+
+def test_size_limit_cuts_the_file_and_says_so(tenant, database, settings, project):
+    """`ENTRI_EXPORT_MAX_ENTRIES` keeps the first N keys; the headers tell the client what is missing."""
+    from fastapi.testclient import TestClient
+
+    from entri.app import create_app
+
+    limited = settings.model_copy(update={"export_max_entries": 1})
+    with TestClient(create_app(database, limited)) as small:
+        response = do_export(small, tenant.headers, project, "fr", "json-flat")
+        assert response.status_code == 200, response.text
+        assert json.loads(response.content) == {"apple": "Pomme"}
+        assert response.headers["x-export-truncated"] == "true"
+        assert response.headers["x-total-keys"] == "2"
+        po = do_export(small, tenant.headers, project, "fr", "po")
+        assert len(parse("po", po.content, "fr").entries) == 1
+        assert po.headers["x-total-keys"] == "3"  # po keeps the untranslated key too

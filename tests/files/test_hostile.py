@@ -253,3 +253,32 @@ def test_escaped_nul_or_lone_surrogate_is_refused(tenant, client, project_id, fo
 )
 def test_escaped_unstorable_text_refused_by_codecs_that_check(tenant, client, project_id, format_id, content):
     _refused(client, tenant, project_id, format_id, content)
+
+
+def test_yaml_nested_a_thousand_deep_is_refused(tenant, client, project_id):
+    content = "".join(f"{' ' * i}k{i}:\n" for i in range(1000)) + " " * 1000 + "leaf: x\n"
+    assert _refused(client, tenant, project_id, "yaml", content).startswith("content: ")
+
+
+def test_yaml_flow_nesting_is_refused(tenant, client, project_id):
+    _refused(client, tenant, project_id, "yaml", "a: " + "[" * 5000 + "]" * 5000 + "\n")
+
+
+def test_xliff_file_name_too_long_for_a_namespace_is_refused(tenant, client, project_id):
+    unit = '<trans-unit id="k"><source>S</source><target>T</target></trans-unit>'
+    files = "".join(
+        f'<file source-language="en" target-language="fr" datatype="plaintext" original="{name}">'
+        f"<body>{unit}</body></file>"
+        for name in ("a" * 300, "b")
+    )
+    content = f'<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">{files}</xliff>'
+    assert "namespace" in _refused(client, tenant, project_id, "xliff", content)
+
+
+def test_xliff_maxwidth_out_of_range_is_refused(tenant, client, project_id):
+    unit = f'<trans-unit id="k" maxwidth="{10**15}"><source>S</source><target>T</target></trans-unit>'
+    content = (
+        '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file source-language="en" '
+        f'target-language="fr" datatype="plaintext" original="x"><body>{unit}</body></file></xliff>'
+    )
+    assert "maximum length" in _refused(client, tenant, project_id, "xliff", content)

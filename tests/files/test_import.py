@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -287,6 +288,14 @@ def test_mo_round_trips_as_base64(tenant, client):
     response = do_import(client, tenant.headers, other, "fr", "mo", exported.content)
     assert response.status_code == 200, response.text
     assert values(client, tenant.headers, other, "fr") == {"greeting": "Bonjour", "farewell": "Au revoir"}
+    # as `base64 fr.mo` prints it: wrapped at 76 columns
+    wrapped = base64.encodebytes(exported.content).decode("ascii")
+    assert "\n" in wrapped
+    third = str(tenant.project(targetLanguages=["fr"])["_id"])
+    body = {"language": "fr", "format": "mo", "content": wrapped}
+    response = client.post(f"/api/projects/{third}/import", json=body, headers=tenant.headers)
+    assert response.status_code == 200, response.text
+    assert values(client, tenant.headers, third, "fr") == {"greeting": "Bonjour", "farewell": "Au revoir"}
 
 
 @pytest.mark.parametrize("encoding", ["text", "base64"])

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from entri.formats import pot
-from entri.formats.catalog import Catalog, Entry
+from entri.formats.catalog import Catalog, Entry, FormatError
 from tests.formats.corpus import corpus_params, language_of
 from tests.formats.strategies import catalogs
 
@@ -127,3 +129,11 @@ def test_property_round_trip(catalog: Catalog) -> None:
         for e in catalog.entries
     ]
     assert parsed.entries == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300) | st.text(alphabet='msgidtr_[]0123"\\\n #,~|.:', max_size=200).map(str.encode))
+def test_garbage_raises_only_format_error(data: bytes) -> None:
+    """The template path (header `#, fuzzy`, placeholders) is its own parser entry point."""
+    with contextlib.suppress(FormatError):
+        pot.parse(data, "en")

@@ -36,6 +36,37 @@ def test_empty_string_is_a_value_with_status_untranslated(tenant, client, setup)
     _, _, base = setup
     row = put(client, tenant, f"{base}/de", value="")
     assert (row["value"], row["status"]) == ("", "untranslated")
+    for status in ("translated", "reviewed", "approved"):
+        r = client.put(f"{base}/ru", json={"value": "", "status": status}, headers=tenant.headers)
+        assert r.status_code == 400, r.text
+        assert f"cannot be '{status}'" in str(r.json()["message"])
+    assert client.get(f"{base}/ru/history", headers=tenant.headers).json() == []
+
+
+def test_overwrite_with_empty_string_leaves_the_key_untranslated(tenant, client, setup):
+    project, _, base = setup
+    body = {"translations": [{"key": "nav.home", "language": "fr", "value": ""}]}
+    r = client.post(f"/api/projects/{project['_id']}/translations/overwrite", json=body, headers=tenant.headers)
+    assert r.status_code == 200 and r.json()["overwritten"] == 1
+    fr = client.get(f"{base}", headers=tenant.headers).json()["translations"]
+    row = next(t for t in fr if t["language"] == "fr")
+    assert (row["value"], row["status"], row["source"]) == ("", "untranslated", "api")
+
+
+def test_history_and_untranslated_filter_refuse_a_language_outside_the_project(tenant, client, setup):
+    project, _, base = setup
+    put(client, tenant, f"{base}/de", value="Startseite")
+    pid = project["_id"]
+    assert client.delete(f"/api/projects/{pid}/languages/de", headers=tenant.headers).status_code == 200
+    r = client.get(f"{base}/de/history", headers=tenant.headers)
+    assert r.status_code == 400 and "not a language of this project" in str(r.json()["message"])
+    r = client.get(f"/api/projects/{pid}/keys", params={"untranslated": "ja"}, headers=tenant.headers)
+    assert r.status_code == 400 and "untranslated" in str(r.json()["message"])
+    assert (
+        client.post(f"/api/projects/{pid}/languages", json={"language": "de"}, headers=tenant.headers).status_code
+        == 201
+    )
+    assert len(client.get(f"{base}/de/history", headers=tenant.headers).json()) == 1  # back with the language
 
 
 def test_upsert_validation(tenant, client, setup):
@@ -92,13 +123,17 @@ def test_revert_skips_status_entries_and_restores_status(tenant, client, setup):
     client.patch(f"{base}/fr/status", json={"status": "reviewed"}, headers=tenant.headers)
     r = client.post(f"{base}/fr/revert", headers=tenant.headers)
     assert r.status_code == 200
-    # the most recent earlier value that differs from v2 is v1, with the status it had then
-    assert (r.json()["value"], r.json()["status"]) == ("v1", "translated")
+    # the most recent earlier value that differs from v2 is v1, as it stood when v2 replaced it
+    assert (r.json()["value"], r.json()["status"]) == ("v1", "approved")
     history = client.get(f"{base}/fr/history", headers=tenant.headers).json()
     assert history[0]["action"] == "revert" and history[0]["previousValue"] == "v2"
     approved_entry = next(h for h in history if h["action"] == "status" and h["status"] == "approved")
     r = client.post(f"{base}/fr/revert/{approved_entry['_id']}", headers=tenant.headers)
     assert (r.json()["value"], r.json()["status"]) == ("v1", "approved")
+    first_write = history[-1]
+    assert (first_write["newValue"], first_write["status"]) == ("v1", "translated")
+    r = client.post(f"{base}/fr/revert/{first_write['_id']}", headers=tenant.headers)
+    assert (r.json()["value"], r.json()["status"]) == ("v1", "translated")  # exactly as right after that entry
     assert client.post(f"{base}/fr/revert/hist_nope", headers=tenant.headers).status_code == 404
     assert client.post(f"{base}/de/revert", headers=tenant.headers).status_code == 400
 

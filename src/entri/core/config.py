@@ -27,7 +27,12 @@ class Settings(BaseSettings):
 
     def resolved_database_url(self) -> str:
         if self.database_url:
-            return self.database_url
+            url = self.database_url
+            # psycopg 3 is the driver we ship; a bare `postgresql://` would ask for psycopg2.
+            for bare in ("postgresql://", "postgres://"):
+                if url.startswith(bare):
+                    return "postgresql+psycopg://" + url[len(bare) :]
+            return url
         return f"sqlite:///{(self.data_dir / 'entri.db').resolve()}"
 
 

@@ -213,7 +213,8 @@ def _export(
     entries = _entries(rows, sources, keep_empty=info.keeps_untranslated, fallback=fallback == "source")
     if namespace is None:
         _require_unique_names(entries)
-    truncated = 0 < max_entries < len(entries)
+    total = len(entries)
+    truncated = 0 < max_entries < total
     if truncated:
         entries = entries[:max_entries]
     catalog = Catalog(language=language, entries=entries, source_language=project.source_language)
@@ -228,6 +229,4 @@ def _export(
         content = info.codec().render(catalog)
     except FormatError as exc:
         raise BadRequest([f"format: cannot write these translations as {format_id}: {exc}"]) from None
-    return ExportedFile(
-        content=content, filename=info.filename_for(language), total_keys=len(entries), truncated=truncated
-    )
+    return ExportedFile(content=content, filename=info.filename_for(language), total_keys=total, truncated=truncated)

@@ -32,6 +32,9 @@ CONTEXT_SEPARATOR = "\x04"
 """gettext's own msgctxt/msgid separator: names the second of two same-name keys apart."""
 MAX_KEY = 1000
 MAX_VALUE = 100_000
+MAX_NAMESPACE = 255
+MAX_LENGTH_LIMIT = 1_000_000
+"""A file's max length (XLIFF `maxwidth`) above this is no real limit, and would not fit the column."""
 CHUNK = 5000
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
@@ -58,7 +61,8 @@ def decode_content(format_id: str, content: str, content_encoding: str | None = 
     if not info.binary and content_encoding != "base64":
         return content.encode("utf-8", errors="surrogatepass")
     try:
-        return base64.b64decode(content, validate=True)
+        # `base64` and `encodebytes` wrap lines at 76 characters: whitespace is not an error.
+        return base64.b64decode("".join(content.split()), validate=True)
     except (binascii.Error, ValueError):
         raise BadRequest([f"content: a '{format_id}' file must be sent base64-encoded"]) from None
 
@@ -94,6 +98,10 @@ def _validate(named: list[tuple[Entry, str]]) -> None:
             problems.append("content: an entry has an empty key")
         elif len(name) > MAX_KEY:
             problems.append(f"content: key '{name[:60]}…' is longer than {MAX_KEY} characters")
+        if len(entry.namespace) > MAX_NAMESPACE:
+            problems.append(f"content: the namespace of '{name[:60]}' is longer than {MAX_NAMESPACE} characters")
+        if entry.max_length is not None and not 0 <= entry.max_length <= MAX_LENGTH_LIMIT:
+            problems.append(f"content: the maximum length of '{name[:60]}' is out of range (0-{MAX_LENGTH_LIMIT})")
         texts = list(entry.plurals.values()) if entry.plurals else [entry.value or ""]
         if any(len(t) > MAX_VALUE for t in texts):
             problems.append(f"content: the value of '{name[:60]}' is longer than {MAX_VALUE} characters")

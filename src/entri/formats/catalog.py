@@ -39,7 +39,7 @@ class FormatError(ValueError):
         super().__init__(message + where)
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One translatable unit: a key in one language, singular or plural.
 
@@ -75,6 +75,10 @@ class Entry:
     @property
     def is_plural(self) -> bool:
         return self.plurals is not None
+
+    def bare(self) -> Entry:
+        """A copy without the codec-private `extra` (the lists are shared, as in a shallow copy)."""
+        return replace(self, extra={})
 
     def text(self) -> str | None:
         """The single text that stands for this entry: the value, or the `other` form."""
@@ -122,7 +126,7 @@ class Catalog:
         """A copy that renders canonically, as an export built from the database would."""
         return Catalog(
             language=self.language,
-            entries=[Entry(**{k: v for k, v in e.__dict__.items() if k != "extra"}) for e in self.entries],
+            entries=[e.bare() for e in self.entries],
             source_language=self.source_language,
             headers=dict(self.headers),
         )

@@ -69,7 +69,7 @@ def header_fields(msgstr: str) -> dict[str, str]:
 
 
 def snapshot_entry(entry: Entry) -> Entry:
-    copy = Entry(**{k: v for k, v in entry.__dict__.items() if k != "extra"})
+    copy = entry.bare()
     copy.references = list(entry.references)
     copy.flags = list(entry.flags)
     copy.plurals = dict(entry.plurals) if entry.plurals is not None else None

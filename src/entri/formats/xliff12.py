@@ -94,7 +94,7 @@ def parse(data: bytes, language: str) -> Catalog:
 
 
 def _copy(entry: Entry) -> Entry:
-    copied = Entry(**{k: v for k, v in entry.__dict__.items() if k != "extra"})
+    copied = entry.bare()
     copied.references = list(entry.references)
     copied.extra = dict(entry.extra)
     return copied

@@ -69,7 +69,7 @@ def parse(data: bytes, language: str) -> Catalog:
                 if unit is None:
                     continue
                 units.append(unit)
-                copy = Entry(**{k: v for k, v in unit.original.__dict__.items() if k != "extra"})
+                copy = unit.original.bare()
                 copy.references = list(unit.original.references)
                 copy.extra = dict(unit.original.extra)
                 catalog.entries.append(copy)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Response
 from sqlalchemy.orm import Session
 
 from entri.core.deps import CurrentPrincipal, DbSession, Paging, language_param, scoped
+from entri.core.errors import BadRequest
 from entri.core.pagination import envelope
 from entri.core.schemas import ERROR_RESPONSES
 from entri.keys import service
@@ -98,12 +99,10 @@ def list_keys(
     search: str | None = None,
     untranslated: str | None = None,
 ) -> dict[str, Any]:
-    filters = service.KeyFilters(
-        namespace=namespace,
-        tag=tag,
-        search=search,
-        untranslated=language_param(untranslated, "untranslated") if untranslated else None,
-    )
+    untranslated_in = language_param(untranslated, "untranslated") if untranslated else None
+    if untranslated_in is not None and untranslated_in not in project.languages:
+        raise BadRequest([f"untranslated: '{untranslated_in}' is not a language of this project"])
+    filters = service.KeyFilters(namespace=namespace, tag=tag, search=search, untranslated=untranslated_in)
     keys, total = service.list_keys(session, project=project, filters=filters, params=paging)
     return envelope(_out(session, project, keys), total, paging)
 

@@ -79,7 +79,12 @@ def overwrite(
             continue
         writes.append(
             translations.TranslationWrite(
-                key=key, language=language, value=item.value, source="api", status="translated"
+                key=key,
+                language=language,
+                value=item.value,
+                source="api",
+                # "" is a value but not a translation (decisions.md 25): the write path makes it untranslated.
+                status="translated" if item.value else None,
             )
         )
     translations.write_translations(session, writes, actor=translations.Actor.of(principal), action="overwrite")

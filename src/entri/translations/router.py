@@ -153,5 +153,6 @@ def revert_to(
 @router.get(KEY + "/history", response_model=list[HistoryOut], summary="History, newest first")
 def get_history(key_id: str, language: str, project: ReadProject, session: DbSession) -> list[dict[str, Any]]:
     lang = language_param(language)
+    projects.require_language(project, lang)  # a removed language is hidden, its history too
     key = keys.get_key(session, project=project, key_id=key_id)
     return [history_out(e) for e in service.history(session, key=key, language=lang)]

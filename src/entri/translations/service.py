@@ -386,6 +386,8 @@ def upsert(
     require_language(project, language)
     if value is None and plurals is None:
         raise BadRequest(["value should not be empty"])
+    if status not in (None, "untranslated") and not (value or plurals):
+        raise BadRequest([f"status: an empty translation cannot be '{status}'"])
     row, _ = write_translation(
         session,
         key=key,
@@ -435,10 +437,29 @@ def history(session: Session, *, key: Key, language: str) -> list[TranslationHis
     )
 
 
+def _state_before_replaced(entries: list[TranslationHistory], target: TranslationHistory) -> str:
+    """The status a value ended with before it was replaced: status changes made to it after it
+    was written count (an approved value comes back approved), the next value write ends it."""
+    status = target.new_status
+    for entry in sorted(entries, key=lambda e: e.version):
+        if entry.version <= target.version:
+            continue
+        if entry.action != "status":
+            break
+        status = entry.new_status
+    return status
+
+
 def revert(
     session: Session, *, principal: Principal, project: Project, key: Key, language: str, history_id: str | None = None
 ) -> Translation:
-    """Restore an earlier value with the status and source it had then (decisions.md 24)."""
+    """Restore an earlier value with the status and source it had then (decisions.md 24).
+
+    With a history id, "then" is right after that entry. Without one, it is the most recent
+    earlier value that differs from the current one, as it stood just before it was replaced.
+    A caller who may not review gets the value back as `translated`: a revert is no way
+    around the approval rights (docs/api-decisions.md).
+    """
     principal.require(Permission.EDIT_TRANSLATIONS)
     require_language(project, language)
     current = _lock_many(session, [(key, language)])[(key.id, language)]
@@ -447,6 +468,7 @@ def revert(
         target = next((e for e in entries if e.id == history_id), None)
         if target is None:
             raise NotFound("History entry not found for this translation")
+        status = target.new_status
     else:
         target = next(
             (
@@ -458,6 +480,9 @@ def revert(
         )
         if target is None:
             raise BadRequest(["There is no earlier value to revert to"])
+        status = _state_before_replaced(entries, target)
+    if status in REVIEW_STATUSES and not principal.can(Permission.REVIEW_TRANSLATIONS):
+        status = "translated"
     row, _ = write_translation(
         session,
         key=key,
@@ -465,7 +490,7 @@ def revert(
         value=target.new_value,
         plurals=target.new_plural_forms,
         source=target.source,
-        status=target.new_status,
+        status=status,
         ai_confidence=target.ai_confidence,
         actor=Actor.of(principal),
         action="revert",
