@@ -14,4 +14,7 @@ def iso(value: datetime | None) -> str | None:
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    elif value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    # isoformat is C code; strftime was a tenth of a 100-row listing. "+00:00" becomes "Z".
+    return value.isoformat(timespec="milliseconds")[:-6] + "Z"

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from entri.core.clock import utcnow
@@ -86,12 +86,16 @@ class MemberProfile:
 
 def member_profile(session: Session, *, organization_id: str, user_id: str) -> MemberProfile | None:
     """A user's name and role in an organization, in one query: every token request asks."""
-    row = session.execute(
-        select(User.name, Membership.role)
-        .join(Membership, Membership.user_id == User.id)
-        .where(User.id == user_id, Membership.organization_id == organization_id)
-    ).first()
+    row = session.execute(_PROFILE, {"user_id": user_id, "organization_id": organization_id}).first()
     return MemberProfile(name=row[0], role=row[1]) if row is not None else None
+
+
+_PROFILE = (
+    select(User.name, Membership.role)
+    .join(Membership, Membership.user_id == User.id)
+    .where(User.id == bindparam("user_id"), Membership.organization_id == bindparam("organization_id"))
+)
+"""Built once: on a query this small, building the expression costs as much as running it."""
 
 
 def find_user_by_email(session: Session, *, email: str) -> User | None:

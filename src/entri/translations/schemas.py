@@ -266,8 +266,43 @@ def translation_out(key: Key, language: str, row: Translation | None) -> dict[st
 
 
 def listing_out(row: Any, language: str) -> dict[str, Any]:
-    """A row of `service.list_for_language`."""
-    return _shape(row.key_id, row.key, row.namespace, language, row)
+    """A row of `service.list_for_language` (columns in `LISTING_COLUMNS` order).
+
+    Unpacked by position: named access on a result row costs more than building the dict.
+    """
+    (key_id, key, namespace, value, forms, status, source, confidence, version, by, by_name, at) = row
+    written = bool(version)
+    if not written:
+        return {
+            "keyId": key_id,
+            "key": key,
+            "namespace": namespace,
+            "language": language,
+            "value": None,
+            "pluralForms": None,
+            "status": "untranslated",
+            "source": None,
+            "aiConfidence": None,
+            "version": 0,
+            "updatedBy": None,
+            "updatedByName": None,
+            "updatedAt": None,
+        }
+    return {
+        "keyId": key_id,
+        "key": key,
+        "namespace": namespace,
+        "language": language,
+        "value": value,
+        "pluralForms": forms,
+        "status": status,
+        "source": source,
+        "aiConfidence": confidence,
+        "version": version,
+        "updatedBy": by,
+        "updatedByName": by_name,
+        "updatedAt": iso(at),
+    }
 
 
 def history_out(entry: TranslationHistory) -> dict[str, Any]:
