@@ -244,14 +244,21 @@ def child_export(db_path: str, fmt: str, drop_template: bool) -> dict[str, Any]:
         engine = create_engine(f"sqlite:///{db_path}")
         with engine.begin() as conn:
             conn.execute(text("DELETE FROM file_templates"))
+    url = f"/api/projects/{pid}/export/ru?format={fmt}"
     reset_peak()
     base = rss_kib()
     started = time.perf_counter()
-    response = client.get(f"/api/projects/{pid}/export/ru?format={fmt}", headers=headers)
+    response = client.get(url, headers=headers)
     seconds = time.perf_counter() - started
     response.raise_for_status()
+    # A running server exports again and again: the second request shows the steady state
+    # (the first pays for cold page caches and first use of the codec's code paths).
+    started = time.perf_counter()
+    client.get(url, headers=headers).raise_for_status()
+    warm = time.perf_counter() - started
     return {
         "seconds": round(seconds, 3),
+        "seconds_warm": round(warm, 3),
         "peak_mib": round((rss_kib("VmHWM") - base) / 1024, 1),
         "bytes": len(response.content),
         "total_keys": int(response.headers["x-total-keys"]),
