@@ -44,7 +44,12 @@ def _display_name(name: str, context: str | None) -> str:
     return name
 
 
-def _values(session: Session, project_id: str, language: str, namespace: str | None) -> dict[str, Any]:
+Row = Any
+"""(key id, name, namespace, description, context, is_plural, max_length, value, forms,
+status, version): `_values` columns, by position."""
+
+
+def _values(session: Session, project_id: str, language: str, namespace: str | None) -> list[Row]:
     join = and_(Translation.key_id == Key.id, Translation.language == language)
     query = (
         select(
@@ -66,32 +71,26 @@ def _values(session: Session, project_id: str, language: str, namespace: str | N
     )
     if namespace is not None:
         query = query.where(Key.namespace == namespace)
-    # Plain tuples through the connection: the ORM's per-row result processing and attribute
-    # access on 100k rows cost more than the query.
-    return {row[0]: tuple(row) for row in session.connection().execute(query)}
+    # Core rows through the connection, fetched at once: the ORM's per-row processing, and
+    # attribute access on 100k rows, cost more than the query.
+    return list(session.connection().execute(query).all())
 
 
-def _entries(rows: dict[str, Any], sources: dict[str, Any] | None, *, keep_empty: bool, fallback: bool) -> list[Entry]:
+def _source_texts(rows: list[Row]) -> dict[str, tuple[Any, Any]]:
+    """key id -> (value, forms) of the keys that have a source-language text."""
+    return {row[0]: (row[7], row[8]) for row in rows if row[10]}
+
+
+def _entries(
+    rows: list[Row], sources: dict[str, tuple[Any, Any]] | None, *, keep_empty: bool, fallback: bool
+) -> list[Entry]:
     entries: list[Entry] = []
-    for key_id, (
-        _,
-        name,
-        namespace,
-        description,
-        context,
-        is_plural,
-        max_length,
-        value,
-        forms,
-        status,
-        version,
-    ) in rows.items():
-        has_value = bool(version) and (value is not None or forms)
-        source = sources.get(key_id) if sources is not None else None
+    append = entries.append
+    for key_id, name, namespace, description, context, is_plural, max_length, value, forms, status, version in rows:
         source_text = source_forms = None
-        if source is not None and source[10]:
-            source_text, source_forms = source[7], source[8]
-        if not has_value:
+        if sources is not None:
+            source_text, source_forms = sources.get(key_id, (None, None))
+        if not (version and (value is not None or forms)):
             value = forms = status = None
             if fallback and source_text is not None:
                 value, forms = source_text, source_forms
@@ -101,9 +100,9 @@ def _entries(rows: dict[str, Any], sources: dict[str, Any] | None, *, keep_empty
             value, forms = forms.get("other", value), None
         elif forms is not None:
             value = None  # an entry has a value or forms, never both (formats/catalog.py)
-        entries.append(
+        append(
             Entry(
-                key=_display_name(name, context),
+                key=_display_name(name, context) if context else name,
                 namespace=namespace,
                 value=value,
                 plurals=forms,
@@ -206,11 +205,13 @@ def _export(
     rows = _values(session, project.id, language, namespace)
     sources = None
     if info.bilingual or fallback == "source":
-        sources = (
+        source_rows = (
             rows
             if language == project.source_language
             else _values(session, project.id, project.source_language, namespace)
         )
+        sources = _source_texts(source_rows)
+        del source_rows
     entries = _entries(rows, sources, keep_empty=info.keeps_untranslated, fallback=fallback == "source")
     if namespace is None:
         _require_unique_names(entries)
