@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Engine, MetaData, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from entri.core.config import get_settings
@@ -131,6 +131,24 @@ class Database:
             yield session
         finally:
             session.close()
+
+
+BULK_WRITE_ROWS = 500
+"""A write of this many rows or more refreshes the planner statistics of its tables."""
+
+
+def refresh_statistics(session: Session, table: str) -> None:
+    """ANALYZE a table after a bulk write, on PostgreSQL (committed, outside the write's transaction).
+
+    Autovacuum analyzes a freshly filled table only at its next naptime; until then the planner
+    believes a 100k-key project has a handful of rows and sorts them instead of walking the
+    listing index (14 ms instead of 1.7 ms for one page of 100). SQLite's planner prefers the
+    index without statistics, so it needs nothing.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(text(f'ANALYZE "{table}"'))
+    session.commit()
 
 
 @lru_cache(maxsize=4)

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from entri.core.db import BULK_WRITE_ROWS
 from entri.core.errors import BadRequest
 from entri.core.gcpause import gc_paused
 from entri.core.permissions import Permission
@@ -195,6 +196,8 @@ def _apply(
         session, project_id=project.id, language=language, namespace=namespace or "", format_id=format_id, data=data
     )
     session.commit()
+    if result.created + result.imported >= BULK_WRITE_ROWS:
+        keys.refresh_statistics_after_bulk_write(session)
     return result
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from entri.core.clock import utcnow
+from entri.core.db import BULK_WRITE_ROWS, refresh_statistics
 from entri.core.errors import BadRequest, Conflict, NotFound
 from entri.core.ids import new_id
 from entri.core.pagination import PageParams
@@ -215,7 +216,15 @@ def create_keys(session: Session, *, principal: Principal, project: Project, ite
     _require_new_names(session, project=project, items=items)
     refs = add_keys(session, project=project, items=items, actor=translations.Actor.of(principal))
     session.commit()
+    if len(refs) >= BULK_WRITE_ROWS:
+        refresh_statistics_after_bulk_write(session)
     return _loaded(session, refs)
+
+
+def refresh_statistics_after_bulk_write(session: Session) -> None:
+    """Keys and their translations grew by a bulk write: let the planner know (core/db.py)."""
+    refresh_statistics(session, Key.__tablename__)
+    translations.refresh_statistics_after_bulk_write(session)
 
 
 def _bulk_size(items: Sequence[Any]) -> None:

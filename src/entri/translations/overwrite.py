@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from entri.core.db import BULK_WRITE_ROWS
 from entri.core.errors import BadRequest
 from entri.core.languages import InvalidLanguage, normalize_language
 from entri.core.permissions import Permission
@@ -89,4 +90,6 @@ def overwrite(
         )
     translations.write_translations(session, writes, actor=translations.Actor.of(principal), action="overwrite")
     session.commit()
+    if len(writes) >= BULK_WRITE_ROWS:
+        translations.refresh_statistics_after_bulk_write(session)
     return OverwriteResult(overwritten=len(writes), not_found=not_found)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Executable
 
 from entri.core.clock import utcnow
+from entri.core.db import refresh_statistics
 from entri.core.errors import BadRequest, Forbidden, NotFound
 from entri.core.ids import new_id
 from entri.core.permissions import Permission
@@ -497,6 +498,11 @@ def revert(
     )
     session.commit()
     return row
+
+
+def refresh_statistics_after_bulk_write(session: Session) -> None:
+    """Many translations were written at once: refresh the planner statistics (core/db.py)."""
+    refresh_statistics(session, Translation.__tablename__)
 
 
 def for_key(session: Session, *, key: Key) -> dict[str, Translation]:
