@@ -66,8 +66,14 @@ def _validation_messages(exc: RequestValidationError) -> list[str]:
     return messages or ["Invalid request"]
 
 
-def _path(request: Request) -> str:
+def sent_path(scope: Scope) -> str:
     """The path as the client sent it (`/api/v1/...` stays v1 in error bodies)."""
+    original = scope.get(ORIGINAL_PATH)
+    return original if isinstance(original, str) else str(scope["path"])
+
+
+def _path(request: Request) -> str:
+    """`sent_path` for a handler, which knows the full URL (root path included)."""
     original = request.scope.get(ORIGINAL_PATH)
     return original if isinstance(original, str) else request.url.path
 
@@ -135,9 +141,7 @@ class NulGuardMiddleware:
         if scope["type"] == "http":
             query = unquote_to_bytes(scope.get("query_string", b"").replace(b"+", b" "))
             if "\x00" in scope.get("path", "") or b"\x00" in query:
-                response = error_response(
-                    400, ["path and query must not contain NUL characters"], scope.get(ORIGINAL_PATH, scope["path"])
-                )
+                response = error_response(400, ["path and query must not contain NUL characters"], sent_path(scope))
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
@@ -192,9 +196,7 @@ class BodyLimitMiddleware:
             await self._reject(scope, send)
 
     async def _reject(self, scope: Scope, send: Send) -> None:
-        response = error_response(
-            413, f"Request body exceeds the limit of {self.max_bytes} bytes", scope.get(ORIGINAL_PATH, scope["path"])
-        )
+        response = error_response(413, f"Request body exceeds the limit of {self.max_bytes} bytes", sent_path(scope))
         await response(scope, _empty_receive, send)
 
 

@@ -102,7 +102,7 @@ def _entries(
             value = None  # an entry has a value or forms, never both (formats/catalog.py)
         append(
             Entry(
-                key=_display_name(name, context) if context else name,
+                key=_display_name(name, context),
                 namespace=namespace,
                 value=value,
                 plurals=forms,

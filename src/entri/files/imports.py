@@ -23,7 +23,7 @@ from entri.core.permissions import Permission
 from entri.core.principal import Principal
 from entri.files.templates import save_template
 from entri.formats import FormatError, get_format
-from entri.formats.catalog import Catalog, Entry
+from entri.formats.catalog import Catalog, Entry, repeated_key_warnings
 from entri.keys import service as keys
 from entri.projects.models import Project
 from entri.projects.service import require_language
@@ -204,12 +204,7 @@ def _apply(
 def _repeated_keys(planned: list[tuple[Entry, tuple[str, str]]]) -> list[str]:
     """Keys a file holds more than once: legal in several formats, but only the last value stays."""
     counts = Counter(ident for _, ident in planned)
-    repeated = [
-        f"key '{name}' appears {n} times in the file; the last value was kept"
-        for (_, name), n in counts.items()
-        if n > 1
-    ]
-    return repeated[:100]
+    return repeated_key_warnings((name, n) for (_, name), n in counts.items())
 
 
 def _merge_key_metadata(

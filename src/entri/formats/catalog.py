@@ -13,7 +13,9 @@ Catalog without a memo renders in the codec's documented canonical style. The me
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from typing import Any, Literal
 
 PLURAL_CATEGORIES: tuple[str, ...] = ("zero", "one", "two", "few", "many", "other")
@@ -102,6 +104,12 @@ def singular(entries: list[Entry]) -> list[Entry]:
             source = entry.source_plurals.get("other", source)
         out.append(replace(entry, value=entry.text(), plurals=None, source=source, source_plurals=None))
     return out
+
+
+def repeated_key_warnings(counts: Iterable[tuple[str, int]]) -> list[str]:
+    """The warning for keys a file defines more than once, from (name, occurrences); at most 100."""
+    repeated = (f"key '{name}' appears {n} times in the file; the last value was kept" for name, n in counts if n > 1)
+    return list(islice(repeated, 100))
 
 
 @dataclass

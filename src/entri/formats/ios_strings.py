@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from entri.formats.catalog import Catalog, Entry, FormatError
+from entri.formats.catalog import Catalog, Entry, FormatError, repeated_key_warnings
 from entri.formats.text import Decoded, decode
 
 log = logging.getLogger(__name__)
@@ -228,10 +228,8 @@ def parse(data: bytes, language: str) -> Catalog:
         spans.append(span)
         reader.pos += 1
         previous_end = reader.pos
-    warnings = [
-        f"key '{k}' appears {n + 1} times in the file; the last value was kept"
-        for k, n in Counter(memo.duplicates).items()
-    ]
+    # `duplicates` lists the earlier definitions; the one kept makes n + 1.
+    warnings = repeated_key_warnings((k, n + 1) for k, n in Counter(memo.duplicates).items())
     return Catalog(language=language, entries=list(entries.values()), memo=memo, warnings=warnings)
 
 

@@ -440,9 +440,10 @@ def history(session: Session, *, key: Key, language: str) -> list[TranslationHis
 
 def _state_before_replaced(entries: list[TranslationHistory], target: TranslationHistory) -> str:
     """The status a value ended with before it was replaced: status changes made to it after it
-    was written count (an approved value comes back approved), the next value write ends it."""
+    was written count (an approved value comes back approved), the next value write ends it.
+    `entries` is `history()`, newest first."""
     status = target.new_status
-    for entry in sorted(entries, key=lambda e: e.version):
+    for entry in reversed(entries):
         if entry.version <= target.version:
             continue
         if entry.action != "status":
