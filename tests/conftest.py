@@ -4,6 +4,7 @@ set), the real ASGI app, and a fresh organization per test so tests never see ea
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,21 +19,31 @@ from entri.app import create_app
 from entri.core.config import Settings
 from entri.core.db import Database
 from entri.core.migrate import upgrade
+from entri.core import security
 from entri.core.permissions import Role
 from entri.organizations import service as orgs
 from entri.tokens import service as tokens
 
 PG_ENV = "ENTRI_TEST_DATABASE_URL"
 
+# Production argon2 costs ~160 ms per hash; every fixture user needs one. Tests check that
+# passwords are verified, not how slowly: the cheapest parameters argon2 accepts.
+security.use_cheap_hashing_for_tests()
+
 
 def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
+def _checkout_tag() -> str:
+    """Two checkouts of the repository (git worktrees) may run the suite at once on one server."""
+    return hashlib.sha256(str(Path(__file__).resolve().parent).encode()).hexdigest()[:6]
+
+
 def _postgres_url(base: str) -> str:
-    """A database of its own for this xdist worker, created fresh."""
+    """A database of its own for this xdist worker and checkout, created fresh."""
     url = make_url(base)
-    name = f"{url.database}_{_worker()}"
+    name = f"{url.database}_{_worker()}_{_checkout_tag()}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -11,6 +11,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 _hasher = PasswordHasher()
 
 
+def use_cheap_hashing_for_tests() -> None:
+    """Minimal argon2 cost, for the test suite only: hashes stay real argon2id and verify as
+    such, and a stored production-cost hash still verifies (the parameters travel in the hash)."""
+    global _hasher
+    _hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
