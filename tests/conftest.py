@@ -16,10 +16,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from entri.app import create_app
+from entri.core import security
 from entri.core.config import Settings
 from entri.core.db import Database
 from entri.core.migrate import upgrade
-from entri.core import security
 from entri.core.permissions import Role
 from entri.organizations import service as orgs
 from entri.tokens import service as tokens

@@ -92,11 +92,12 @@ def test_syntax_error_in_last_entry_writes_nothing(tenant, client, seeded, forma
 
 @pytest.mark.parametrize("format_id", ["json-flat", "yaml", "po", "android-xml", "xliff", "properties"])
 def test_overlong_key_in_last_entry_writes_nothing(tenant, client, seeded, format_id):
-    long_key = "k" * 1001
+    long_key = "k" * 10_001
     entries = {"existing": "Nouveau", "b": "B", long_key: "C"}
     content = {
         "json-flat": json.dumps(entries),
-        "yaml": "fr:\n" + "".join(f"  {k}: {v}\n" for k, v in entries.items()),
+        # YAML allows a plain key of at most 1,024 characters: a long one goes in explicit `? key` form.
+        "yaml": "fr:\n" + "".join(f"  ? {k}\n  : {v}\n" for k, v in entries.items()),
         "po": PO_HEADER + "".join(f'msgid "{k}"\nmsgstr "{v}"\n\n' for k, v in entries.items()),
         "android-xml": "<resources>\n"
         + "".join(f'  <string name="{k}">{v}</string>\n' for k, v in entries.items())
@@ -111,7 +112,7 @@ def test_overlong_key_in_last_entry_writes_nothing(tenant, client, seeded, forma
     before = snapshot(client, tenant.headers, seeded, ["en", "fr"])
     response = do_import(client, tenant.headers, seeded, "fr", format_id, content, overwrite=True)
     assert response.status_code == 400, response.text
-    assert messages(response) == f"content: key '{'k' * 60}…' is longer than 1000 characters"
+    assert messages(response) == f"content: key '{'k' * 60}…' is longer than 10000 characters"
     assert snapshot(client, tenant.headers, seeded, ["en", "fr"]) == before
 
 

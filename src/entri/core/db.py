@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import fcntl
 import os
+import random
 import threading
-from collections.abc import Iterator
-from functools import lru_cache
+import time
+from collections.abc import Callable, Iterator
+from functools import lru_cache, wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Engine, MetaData, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -137,6 +139,13 @@ BULK_WRITE_ROWS = 500
 """A write of this many rows or more refreshes the planner statistics of its tables."""
 
 
+def refresh_statistics_after(session: Session, *, rows: int, tables: tuple[str, ...]) -> None:
+    """The one rule for bulk writes: `rows` at or above BULK_WRITE_ROWS refreshes `tables`."""
+    if rows >= BULK_WRITE_ROWS:
+        for table in tables:
+            refresh_statistics(session, table)
+
+
 def refresh_statistics(session: Session, table: str) -> None:
     """ANALYZE a table after a bulk write, on PostgreSQL (committed, outside the write's transaction).
 
@@ -154,3 +163,44 @@ def refresh_statistics(session: Session, table: str) -> None:
 @lru_cache(maxsize=4)
 def get_database(url: str | None = None) -> Database:
     return Database(url or get_settings().resolved_database_url())
+
+
+class TransientConflict(Exception):
+    """A write lost a race with a concurrent transaction; running it again will succeed."""
+
+
+TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "23505"})
+"""Serialization failure, deadlock, and a unique violation from two creators of one new row:
+each means "someone else committed first", never "this request is wrong". A retry re-reads
+and either succeeds or reports the real conflict (a 409 from the service's own checks)."""
+RETRY_ATTEMPTS = 5
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, TransientConflict):
+        return True
+    return any(getattr(err, "sqlstate", None) in TRANSIENT_SQLSTATES for err in (exc, getattr(exc, "orig", None)))
+
+
+def retry_transient(fn: Callable[Concatenate[Session, P], R]) -> Callable[Concatenate[Session, P], R]:
+    """Run a whole service transaction again when it lost a race (PostgreSQL only in practice:
+    SQLite runs one writer at a time). The function must start its work from the database,
+    not from state it computed in an earlier attempt; objects loaded before are expired by
+    the rollback and reload on first use."""
+
+    @wraps(fn)
+    def run(session: Session, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        for attempt in range(RETRY_ATTEMPTS):
+            try:
+                return fn(session, *args, **kwargs)
+            except Exception as exc:
+                if attempt + 1 == RETRY_ATTEMPTS or not is_transient(exc):
+                    raise
+                session.rollback()
+                time.sleep(random.uniform(0, 0.01 * 2**attempt))
+        raise AssertionError("unreachable")
+
+    return run

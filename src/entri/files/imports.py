@@ -9,35 +9,34 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from entri.core.db import BULK_WRITE_ROWS
+from entri.core.actor import Actor
+from entri.core.db import refresh_statistics_after, retry_transient
 from entri.core.errors import BadRequest
 from entri.core.gcpause import gc_paused
 from entri.core.permissions import Permission
 from entri.core.principal import Principal
+from entri.core.text import first_unstorable
+from entri.core.vocabularies import Action, Source
 from entri.files.templates import save_template
 from entri.formats import FormatError, get_format
 from entri.formats.catalog import Catalog, Entry, repeated_key_warnings
 from entri.keys import service as keys
+from entri.keys.rules import key_problems
 from entri.projects.models import Project
 from entri.projects.service import require_language
 from entri.translations import service as translations
+from entri.translations.rules import MAX_VALUE
 
 CONTEXT_SEPARATOR = "\x04"
 """gettext's own msgctxt/msgid separator: names the second of two same-name keys apart."""
-MAX_KEY = 1000
-MAX_VALUE = 100_000
-MAX_NAMESPACE = 255
-MAX_LENGTH_LIMIT = 1_000_000
-"""A file's max length (XLIFF `maxwidth`) above this is no real limit, and would not fit the column."""
 CHUNK = 5000
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+MAX_PROBLEMS = 50
 
 
 @dataclass
@@ -78,50 +77,54 @@ def parse_file(format_id: str, data: bytes, language: str) -> Catalog:
 
 
 def _key_names(catalog: Catalog) -> list[tuple[Entry, str]]:
-    """Pair each entry with the key name it maps to: its own name (PO: the msgid, decisions.md
-    26), except when one name occurs with several gettext contexts; then every entry that has
-    a context is named `context\x04name` (gettext's own separator) so none overwrites another."""
+    """Pair each entry with the key name it maps to: its own name (PO: the msgid, see
+    docs/api-decisions.md "PO"), except when one name occurs with several gettext contexts;
+    then every entry that has a context is named `context\x04name` (gettext's own separator)
+    so none overwrites another."""
+    with_context = {e.key for e in catalog.entries if e.context}
     contexts: dict[str, set[str | None]] = {}
     for entry in catalog.entries:
-        contexts.setdefault(entry.key, set()).add(entry.context)
-    named: list[tuple[Entry, str]] = []
-    for entry in catalog.entries:
-        shared = len(contexts[entry.key]) > 1
-        name = f"{entry.context}{CONTEXT_SEPARATOR}{entry.key}" if shared and entry.context else entry.key
-        named.append((entry, name))
-    return named
+        if entry.key in with_context:
+            contexts.setdefault(entry.key, set()).add(entry.context)
+    shared = {key for key, found in contexts.items() if len(found) > 1}
+    return [
+        (e, f"{e.context}{CONTEXT_SEPARATOR}{e.key}" if e.context and e.key in shared else e.key)
+        for e in catalog.entries
+    ]
+
+
+def _texts(entry: Entry) -> list[str]:
+    return list(entry.plurals.values()) if entry.plurals else [] if entry.value is None else [entry.value]
 
 
 def _validate(named: list[tuple[Entry, str]]) -> None:
+    """Every entry against the key and translation limits, before anything is written. Lengths
+    per entry; NULs and lone surrogates in one scan of all the text (core/text.py)."""
     problems: list[str] = []
+    everything: list[str] = []
     for entry, name in named:
-        if not name:
-            problems.append("content: an entry has an empty key")
-        elif len(name) > MAX_KEY:
-            problems.append(f"content: key '{name[:60]}…' is longer than {MAX_KEY} characters")
-        if len(entry.namespace) > MAX_NAMESPACE:
-            problems.append(f"content: the namespace of '{name[:60]}' is longer than {MAX_NAMESPACE} characters")
-        if entry.max_length is not None and not 0 <= entry.max_length <= MAX_LENGTH_LIMIT:
-            problems.append(f"content: the maximum length of '{name[:60]}' is out of range (0-{MAX_LENGTH_LIMIT})")
-        texts = list(entry.plurals.values()) if entry.plurals else [entry.value or ""]
+        found = key_problems(name=name, namespace=entry.namespace, context=entry.context, max_length=entry.max_length)
+        texts = _texts(entry)
         if any(len(t) > MAX_VALUE for t in texts):
-            problems.append(f"content: the value of '{name[:60]}' is longer than {MAX_VALUE} characters")
-        stored = [
-            name,
-            entry.namespace,
-            entry.context or "",
-            entry.description or "",
-            entry.source or "",
-            *texts,
-            *(entry.source_plurals or {}).values(),
-        ]
-        if any(_UNSTORABLE.search(t) for t in stored):
-            # Escapes such as \u0000 or \ud800 decode to text no database column can hold.
-            problems.append(f"content: '{name[:60]!r}' contains a NUL or an unpaired surrogate character")
-        if len(problems) >= 50:
+            found.append(f"the value of '{name[:60]}' is longer than {MAX_VALUE} characters")
+        problems.extend(f"content: {p}" for p in found)
+        if len(problems) >= MAX_PROBLEMS:
             break
+        everything.append("\n".join([*texts, entry.description or "", entry.source or ""]))
+        everything.extend((entry.source_plurals or {}).values())
+    if not problems and first_unstorable(everything) is not None:
+        for entry, name in named:
+            texts = [
+                *_texts(entry),
+                entry.description or "",
+                entry.source or "",
+                *(entry.source_plurals or {}).values(),
+            ]
+            if first_unstorable(texts) is not None:
+                problems.append(f"content: {name[:60]!r} contains a NUL or an unpaired surrogate character")
+                break
     if problems:
-        raise BadRequest(problems)
+        raise BadRequest(problems[:MAX_PROBLEMS])
 
 
 def import_file(
@@ -139,12 +142,11 @@ def import_file(
     principal.require(Permission.IMPORT_EXPORT)
     require_language(project, language)
     data = decode_content(format_id, content, content_encoding)
-    catalog = parse_file(format_id, data, language)
-    named = _key_names(catalog)
-    _validate(named)
-
-    with gc_paused():
-        result = _apply(
+    with gc_paused():  # builds several objects per entry, none of them cyclic (core/gcpause.py)
+        catalog = parse_file(format_id, data, language)
+        named = _key_names(catalog)
+        _validate(named)
+        result = _apply_retrying(
             session,
             principal=principal,
             project=project,
@@ -159,6 +161,11 @@ def import_file(
     return result
 
 
+@retry_transient
+def _apply_retrying(session: Session, /, **kwargs: Any) -> ImportResult:
+    return _apply(session, **kwargs)
+
+
 def _apply(
     session: Session,
     *,
@@ -171,12 +178,13 @@ def _apply(
     namespace: str | None,
     overwrite: bool,
 ) -> ImportResult:
-    actor = translations.Actor.of(principal)
+    """One transaction: keys first (queued behind other key creators of the project), then
+    values through the write path, chunk by chunk so memory stays flat on big files."""
+    actor = Actor.of(principal)
+    keys.lock_for_keys(session, project=project)
     existing = keys.key_refs(session, project_id=project.id)
     planned = [(entry, (namespace if namespace is not None else entry.namespace, name)) for entry, name in named]
-    del named
-    changed = _merge_key_metadata(planned, existing)
-    keys.update_key_refs(session, changed)
+    keys.update_key_refs(session, _merge_key_metadata(planned, existing))
     result = ImportResult(warnings=_repeated_keys(planned))
     for start in range(0, len(planned), CHUNK):
         _apply_chunk(
@@ -189,15 +197,13 @@ def _apply(
             actor=actor,
             result=result,
         )
-        # Rows loaded by the write path are done with: keep memory flat on 100k-key files.
-        session.flush()
-        session.expunge_all()
     save_template(
         session, project_id=project.id, language=language, namespace=namespace or "", format_id=format_id, data=data
     )
     session.commit()
-    if result.created + result.imported >= BULK_WRITE_ROWS:
-        keys.refresh_statistics_after_bulk_write(session)
+    refresh_statistics_after(
+        session, rows=result.created + result.imported, tables=("keys", "translations", "translation_history")
+    )
     return result
 
 
@@ -236,7 +242,7 @@ def _apply_chunk(
     chunk: list[tuple[Entry, tuple[str, str]]],
     existing: dict[tuple[str, str], keys.KeyRef],
     overwrite: bool,
-    actor: translations.Actor,
+    actor: Actor,
     result: ImportResult,
 ) -> None:
     new_fields: dict[tuple[str, str], keys.KeyFields] = {}
@@ -250,52 +256,49 @@ def _apply_chunk(
                 is_plural=_is_plural(entry),
                 max_length=entry.max_length,
             )
-    created = keys.add_keys(session, project=project, items=list(new_fields.values()), actor=actor)
+    created = keys.add_keys(session, project=project, items=list(new_fields.values()), validate=False)
     for ref in created:
         existing[(ref.namespace, ref.name)] = ref
     fresh = {ref.id for ref in created}
     result.created += len(created)
 
-    fresh_writes: list[translations.TranslationWrite] = []
-    other_writes: list[translations.TranslationWrite] = []
+    writes: list[translations.Write] = []
+    wanted: set[str] = set()
     for entry, ident in chunk:
         ref = existing[ident]
         if entry.value is None and entry.plurals is None:
             result.skipped += 1
         else:
-            write = translations.TranslationWrite(
-                key=ref,
-                language=language,
-                value=entry.value,
-                plurals=entry.plurals,
-                source="import",
-                status=entry.state,
+            wanted.add(ref.id)
+            writes.append(
+                translations.Write(
+                    key=ref,
+                    language=language,
+                    value=entry.value,
+                    plurals=entry.plurals,
+                    source=Source.IMPORT,
+                    status=entry.state,
+                )
             )
-            (fresh_writes if ref.id in fresh else other_writes).append(write)
         if entry.source is not None and language != project.source_language and ref.id in fresh:
             # A bilingual file gives new keys their source text too.
-            fresh_writes.append(
-                translations.TranslationWrite(
+            writes.append(
+                translations.Write(
                     key=ref,
                     language=project.source_language,
                     value=entry.source,
                     plurals=entry.source_plurals if ref.is_plural else None,
-                    source="import",
+                    source=Source.IMPORT,
                 )
             )
-    translations.insert_new_translations(session, fresh_writes, actor=actor, action="import")
+    changes = translations.write(
+        session, project=project, writes=writes, actor=actor, action=Action.IMPORT, skip_existing=not overwrite
+    )
     # A key repeated in the file is one translation (the last write wins), counted once.
-    result.imported += len({w.key.id for w in fresh_writes if w.language == language})
-    if other_writes:
-        outcomes = translations.write_translations(
-            session, other_writes, actor=actor, action="import", skip_if_exists=not overwrite
-        )
-        for row, was_changed in outcomes:
-            if was_changed:
-                result.imported += 1
-                result.updated += row.version > 1
-            else:
-                result.skipped += 1
+    mine = [c for c in changes if c.language == language]
+    result.imported += len(mine)
+    result.updated += sum(1 for c in mine if c.old_status is not None)
+    result.skipped += len(wanted) - len(mine)
 
 
 def summary(result: ImportResult, *, language: str, format_id: str) -> dict[str, Any]:

@@ -1,4 +1,7 @@
-"""Key routes (spec §4.2, decisions.md 3-4). Bulk routes are declared before `/{key_id}`."""
+"""Key routes (docs/api-decisions.md, "Keys"). Bulk routes are declared before `/{key_id}`.
+
+Creating a key with its source text and listing keys with their source values go through
+`content.service`, which composes the keys and translations slices."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 from sqlalchemy.orm import Session
 
+from entri.content import service as content
 from entri.core.deps import CurrentPrincipal, DbSession, Paging, language_param, scoped
 from entri.core.errors import BadRequest
 from entri.core.pagination import envelope
@@ -28,7 +32,6 @@ from entri.keys.schemas import (
 )
 from entri.projects.deps import ReadProject, WriteProject
 from entri.projects.models import Project
-from entri.translations import service as translations
 
 router = APIRouter(
     prefix="/projects/{project_id}/keys",
@@ -38,8 +41,8 @@ router = APIRouter(
 )
 
 
-def _fields(body: KeyCreate) -> service.KeyFields:
-    return service.KeyFields(
+def _new_key(body: KeyCreate) -> content.NewKey:
+    fields = service.KeyFields(
         key=body.key,
         namespace=body.namespace,
         description=body.description,
@@ -47,13 +50,12 @@ def _fields(body: KeyCreate) -> service.KeyFields:
         is_plural=body.isPlural,
         max_length=body.maxLength,
         context=body.context,
-        source_value=body.sourceValue,
-        source_plurals=body.sourcePluralForms,
     )
+    return content.NewKey(fields=fields, source_value=body.sourceValue, source_plurals=body.sourcePluralForms)
 
 
 def _out(session: Session, project: Project, keys: list[Key]) -> list[dict[str, Any]]:
-    sources = translations.values_for(session, key_ids=[k.id for k in keys], language=project.source_language)
+    sources = content.sources(session, project=project, key_list=keys)
     return [key_out(k, sources.get(k.id)) for k in keys]
 
 
@@ -61,7 +63,7 @@ def _out(session: Session, project: Project, keys: list[Key]) -> list[dict[str, 
 def bulk_create(
     body: KeyBulkCreate, project: WriteProject, session: DbSession, principal: CurrentPrincipal
 ) -> dict[str, Any]:
-    keys = service.create_keys(session, principal=principal, project=project, items=[_fields(k) for k in body.keys])
+    keys = content.create_keys(session, principal=principal, project=project, items=[_new_key(k) for k in body.keys])
     return {"created": len(keys), "keys": _out(session, project, keys)}
 
 
@@ -85,8 +87,8 @@ def bulk_delete(
 def create_key(
     body: KeyCreate, project: WriteProject, session: DbSession, principal: CurrentPrincipal
 ) -> dict[str, Any]:
-    key = service.create_key(session, principal=principal, project=project, fields=_fields(body))
-    return _out(session, project, [key])[0]
+    keys = content.create_keys(session, principal=principal, project=project, items=[_new_key(body)])
+    return _out(session, project, keys)[0]
 
 
 @router.get("", response_model=KeyPage, summary="List keys (filters: namespace, tag, search, untranslated)")
@@ -103,7 +105,7 @@ def list_keys(
     if untranslated_in is not None and untranslated_in not in project.languages:
         raise BadRequest([f"untranslated: '{untranslated_in}' is not a language of this project"])
     filters = service.KeyFilters(namespace=namespace, tag=tag, search=search, untranslated=untranslated_in)
-    keys, total = service.list_keys(session, project=project, filters=filters, params=paging)
+    keys, total = content.list_keys(session, project=project, filters=filters, params=paging)
     return envelope(_out(session, project, keys), total, paging)
 
 

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from pydantic import ConfigDict, Field
 
 from entri.core.clock import iso
 from entri.core.schemas import Meta, RequestModel, ResponseModel
+from entri.core.vocabularies import PLURAL_CATEGORIES
+from entri.keys import rules
 from entri.keys.models import Key
-from entri.translations.models import Translation
 
-KeyName = Annotated[str, Field(min_length=1, max_length=1000, examples=["nav.home"])]
-Namespace = Annotated[str, Field(max_length=255, examples=["common"])]
-Tag = Annotated[str, Field(min_length=1, max_length=100)]
+KeyName = Annotated[str, Field(min_length=1, max_length=rules.MAX_NAME, examples=["nav.home"])]
+Namespace = Annotated[str, Field(max_length=rules.MAX_NAMESPACE, examples=["common"])]
+Tag = Annotated[str, Field(min_length=1, max_length=rules.MAX_TAG)]
 Value = Annotated[str, Field(max_length=100_000)]
+"""The translation domain's limit (translations/rules.py), repeated for the schema only."""
+
+
+class SourceText(Protocol):
+    """The key's source-language translation, as far as a key response shows it."""
+
+    value: str | None
+    plural_forms: dict[str, str] | None
+
 
 _CREATED = "2025-03-01T10:00:00.000Z"
 _UPDATED = "2025-03-02T14:30:00.000Z"
@@ -68,11 +78,13 @@ class KeyCreate(RequestModel):
 
     key: KeyName
     namespace: Namespace = ""
-    description: str | None = Field(default=None, max_length=10_000, examples=["Navigation bar home link label"])
-    tags: list[Tag] = Field(default_factory=list, max_length=50, examples=[["navigation", "ui"]])
+    description: str | None = Field(
+        default=None, max_length=rules.MAX_DESCRIPTION, examples=["Navigation bar home link label"]
+    )
+    tags: list[Tag] = Field(default_factory=list, max_length=rules.MAX_TAGS, examples=[["navigation", "ui"]])
     isPlural: bool = False
-    maxLength: int | None = Field(default=None, ge=1, le=100_000)
-    context: str | None = Field(default=None, max_length=2_500)
+    maxLength: int | None = Field(default=None, ge=0, le=rules.MAX_LENGTH_RANGE.stop - 1)
+    context: str | None = Field(default=None, max_length=rules.MAX_CONTEXT)
     sourceValue: Value | None = Field(default=None, examples=["Home"])
     sourcePluralForms: dict[str, Value] | None = None
 
@@ -95,8 +107,8 @@ class KeyUpdate(RequestModel):
     description: str | None = Field(default=None, max_length=10_000)
     tags: list[Tag] | None = Field(default=None, max_length=50)
     isPlural: bool | None = None
-    maxLength: int | None = Field(default=None, ge=1, le=100_000)
-    context: str | None = Field(default=None, max_length=2_500)
+    maxLength: int | None = Field(default=None, ge=0, le=rules.MAX_LENGTH_RANGE.stop - 1)
+    context: str | None = Field(default=None, max_length=rules.MAX_CONTEXT)
 
 
 class KeyBulkUpdateItem(KeyUpdate):
@@ -218,7 +230,12 @@ class BulkDeleted(ResponseModel):
     notFound: list[str]
 
 
-def key_out(key: Key, source: Translation | None) -> dict[str, Any]:
+def canonical_forms(forms: dict[str, str] | None) -> dict[str, str] | None:
+    """Plural forms in CLDR order (PostgreSQL's JSONB keeps its own key order, not ours)."""
+    return None if forms is None else {c: forms[c] for c in PLURAL_CATEGORIES if c in forms}
+
+
+def key_out(key: Key, source: SourceText | None) -> dict[str, Any]:
     return {
         "_id": key.id,
         "key": key.name,
@@ -230,7 +247,7 @@ def key_out(key: Key, source: Translation | None) -> dict[str, Any]:
         "context": key.context,
         "projectId": key.project_id,
         "sourceValue": source.value if source else None,
-        "sourcePluralForms": source.plural_forms if source else None,
+        "sourcePluralForms": canonical_forms(source.plural_forms) if source else None,
         "createdAt": iso(key.created_at),
         "updatedAt": iso(key.updated_at),
     }

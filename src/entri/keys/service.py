@@ -1,7 +1,12 @@
 """Translation keys: create, read, list with filters, update, delete, and their bulk forms.
 
-Bulk calls are all-or-nothing (decisions.md 4): everything is validated before anything is
-written, and the whole batch shares one transaction.
+Bulk calls are all-or-nothing (docs/api-decisions.md, "Bulk keys"): everything is validated
+before anything is written, and the whole batch shares one transaction. This slice knows
+nothing of translations; creating a key together with its source text is `content.service`.
+
+Concurrent creators of keys in one project queue on the project row (`lock_for_keys`) before
+they check names, so two requests creating the same name give one 201 and one 409, never a
+unique-violation 500, and key counts stay exact.
 """
 
 from __future__ import annotations
@@ -11,22 +16,35 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from entri.core.bulk import copy_rows, table_of
 from entri.core.clock import utcnow
-from entri.core.db import BULK_WRITE_ROWS, refresh_statistics
 from entri.core.errors import BadRequest, Conflict, NotFound
-from entri.core.ids import new_id
+from entri.core.ids import new_ids
 from entri.core.pagination import PageParams
 from entri.core.permissions import Permission
 from entri.core.principal import Principal
 from entri.keys.models import SORT_PREFIX, Key, KeyTag
+from entri.keys.rules import MAX_BULK, key_problems
 from entri.projects import service as projects
 from entri.projects.models import Project
-from entri.translations import service as translations
 
-MAX_BULK = 1000
+KEY_COLUMNS = (
+    "id",
+    "project_id",
+    "namespace",
+    "name",
+    "name_hash",
+    "sort_name",
+    "description",
+    "context",
+    "is_plural",
+    "max_length",
+    "created_at",
+    "updated_at",
+)
 LISTING_ORDER = (Key.namespace, Key.sort_name, Key.id)
 """Matches index ix_keys_listing, so a page is read straight off the index."""
 
@@ -44,8 +62,6 @@ class KeyFields:
     is_plural: bool = False
     max_length: int | None = None
     context: str | None = None
-    source_value: str | None = None
-    source_plurals: dict[str, str] | None = None
 
 
 def get_key(session: Session, *, project: Project, key_id: str) -> Key:
@@ -111,65 +127,78 @@ def update_key_refs(session: Session, refs: Sequence[KeyRef]) -> None:
         session.execute(update(Key), rows)
 
 
-def add_keys(
-    session: Session, *, project: Project, items: Sequence[KeyFields], actor: translations.Actor
-) -> list[KeyRef]:
-    """Insert keys, their tags and source values (no permission check, no commit): the building
-    block for every creator, set-based so a 100k-key import stays a handful of statements."""
+def validate_keys(items: Sequence[KeyFields]) -> None:
+    """400 naming every key whose fields break a limit (keys/rules.py); nothing is written."""
+    problems: list[str] = []
+    for i, f in enumerate(items):
+        where = f"keys[{i}]: " if len(items) > 1 else ""
+        problems += key_problems(
+            name=f.key,
+            namespace=f.namespace,
+            description=f.description,
+            context=f.context,
+            tags=f.tags,
+            max_length=f.max_length,
+            where=where,
+        )
+        if len(problems) >= 50:
+            break
+    if problems:
+        raise BadRequest(problems[:50])
+
+
+def lock_for_keys(session: Session, *, project: Project) -> None:
+    """Queue behind any other transaction creating or deleting keys of this project (see the
+    module docstring). Take it before reading which keys exist."""
+    projects.lock_project(session, project_id=project.id)
+
+
+def add_keys(session: Session, *, project: Project, items: Sequence[KeyFields], validate: bool = True) -> list[KeyRef]:
+    """Insert keys and their tags (no permission check, no commit): the building block for
+    every creator, set-based so a 100k-key import stays a handful of statements. The caller
+    holds `lock_for_keys` and has checked the names are new."""
+    if validate:
+        validate_keys(items)
     now = utcnow()
     refs: list[KeyRef] = []
-    rows: list[dict[str, Any]] = []
-    tags: list[dict[str, Any]] = []
-    writes: list[translations.TranslationWrite] = []
-    for fields in items:
-        ref = KeyRef(
-            id=new_id("key"),
-            project_id=project.id,
-            namespace=fields.namespace,
-            name=fields.key,
-            is_plural=fields.is_plural or fields.source_plurals is not None,
-            description=fields.description,
-            context=fields.context,
-        )
-        refs.append(ref)
-        rows.append(
-            {
-                "id": ref.id,
-                "project_id": ref.project_id,
-                "namespace": ref.namespace,
-                "name": ref.name,
-                "name_hash": name_hash(ref.name),
-                "sort_name": ref.name[:SORT_PREFIX],
-                "description": ref.description,
-                "context": ref.context,
-                "is_plural": ref.is_plural,
-                "max_length": fields.max_length,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
-        tags.extend({"key_id": ref.id, "tag": t, "position": i} for i, t in enumerate(dict.fromkeys(fields.tags)))
-        if fields.source_value is not None or fields.source_plurals is not None:
-            writes.append(
-                translations.TranslationWrite(
-                    key=ref,
-                    language=project.source_language,
-                    value=fields.source_value,
-                    plurals=fields.source_plurals,
-                    source="human",
-                )
+    tags: list[tuple[str, str, int]] = []
+    for key_id, fields in zip(new_ids("key", len(items)), items, strict=True):
+        refs.append(
+            KeyRef(
+                id=key_id,
+                project_id=project.id,
+                namespace=fields.namespace,
+                name=fields.key,
+                is_plural=fields.is_plural,
+                description=fields.description,
+                context=fields.context,
             )
-    for start in range(0, len(rows), 1000):
-        session.execute(insert(Key), rows[start : start + 1000])
-    projects.adjust_key_count(session, project_id=project.id, delta=len(rows))
-    for start in range(0, len(tags), 1000):
-        session.execute(insert(KeyTag), tags[start : start + 1000])
-    if writes:
-        translations.insert_new_translations(session, writes, actor=actor, action="update")
+        )
+        tags.extend((key_id, t, i) for i, t in enumerate(dict.fromkeys(fields.tags)))
+    rows = (
+        (
+            ref.id,
+            ref.project_id,
+            ref.namespace,
+            ref.name,
+            name_hash(ref.name),
+            ref.name[:SORT_PREFIX],
+            ref.description,
+            ref.context,
+            ref.is_plural,
+            fields.max_length,
+            now,
+            now,
+        )
+        for ref, fields in zip(refs, items, strict=True)
+    )
+    copy_rows(session, table_of(Key.__table__), KEY_COLUMNS, rows)
+    projects.adjust_key_count(session, project_id=project.id, delta=len(refs))
+    copy_rows(session, table_of(KeyTag.__table__), ("key_id", "tag", "position"), tags)
     return refs
 
 
-def _loaded(session: Session, refs: Sequence[KeyRef]) -> list[Key]:
+def loaded(session: Session, refs: Sequence[KeyRef]) -> list[Key]:
     """ORM keys (with tags) for refs just inserted, in the same order, for API responses."""
     found: dict[str, Key] = {}
     ids = [r.id for r in refs]
@@ -187,44 +216,26 @@ def _require_new_names(session: Session, *, project: Project, items: Sequence[Ke
         if ident in seen:
             duplicates.append(f"keys[{i}]: '{item.key}' appears twice in namespace '{item.namespace}'")
         seen.add(ident)
-    hashes = {name_hash(k) for _, k in seen}
-    existing = (
-        session.execute(
-            select(Key.namespace, Key.name).where(Key.project_id == project.id, Key.name_hash.in_(hashes))
-        ).all()
-        if hashes
-        else []
-    )
-    for namespace, name in existing:
-        if (namespace, name) in seen:
-            duplicates.append(f"Key '{name}' already exists in namespace '{namespace}'")
+    hashes = list({name_hash(k) for _, k in seen})
+    for start in range(0, len(hashes), 500):
+        query = select(Key.namespace, Key.name).where(
+            Key.project_id == project.id, Key.name_hash.in_(hashes[start : start + 500])
+        )
+        for namespace, name in session.execute(query):
+            if (namespace, name) in seen:
+                duplicates.append(f"Key '{name}' already exists in namespace '{namespace}'")
     if duplicates:
         raise Conflict(duplicates)
 
 
-def create_key(session: Session, *, principal: Principal, project: Project, fields: KeyFields) -> Key:
-    principal.require(Permission.MANAGE_KEYS)
-    _require_new_names(session, project=project, items=[fields])
-    refs = add_keys(session, project=project, items=[fields], actor=translations.Actor.of(principal))
-    session.commit()
-    return _loaded(session, refs)[0]
-
-
-def create_keys(session: Session, *, principal: Principal, project: Project, items: Sequence[KeyFields]) -> list[Key]:
+def create(session: Session, *, principal: Principal, project: Project, items: Sequence[KeyFields]) -> list[KeyRef]:
+    """New keys, all or nothing (no commit): 400 for a bad field, 409 for a name that exists."""
     principal.require(Permission.MANAGE_KEYS)
     _bulk_size(items)
+    validate_keys(items)
+    lock_for_keys(session, project=project)
     _require_new_names(session, project=project, items=items)
-    refs = add_keys(session, project=project, items=items, actor=translations.Actor.of(principal))
-    session.commit()
-    if len(refs) >= BULK_WRITE_ROWS:
-        refresh_statistics_after_bulk_write(session)
-    return _loaded(session, refs)
-
-
-def refresh_statistics_after_bulk_write(session: Session) -> None:
-    """Keys and their translations grew by a bulk write: let the planner know (core/db.py)."""
-    refresh_statistics(session, Key.__tablename__)
-    translations.refresh_statistics_after_bulk_write(session)
+    return add_keys(session, project=project, items=items, validate=False)
 
 
 def _bulk_size(items: Sequence[Any]) -> None:
@@ -234,11 +245,22 @@ def _bulk_size(items: Sequence[Any]) -> None:
         raise BadRequest([f"at most {MAX_BULK} items per bulk call ({len(items)} given)"])
 
 
-def _apply_changes(session: Session, *, project: Project, key: Key, changes: dict[str, Any]) -> None:
+def _apply_changes(session: Session, *, project: Project, key: Key, changes: dict[str, Any], where: str = "") -> None:
     new_name = changes.get("key", key.name)
     new_namespace = changes.get("namespace", key.namespace)
     if new_name is None or new_namespace is None:
         raise BadRequest(["key and namespace cannot be null"])
+    problems = key_problems(
+        name=new_name,
+        namespace=new_namespace,
+        description=changes.get("description"),
+        context=changes.get("context"),
+        tags=changes.get("tags"),
+        max_length=changes.get("maxLength"),
+        where=where,
+    )
+    if problems:
+        raise BadRequest(problems)
     if (new_namespace, new_name) != (key.namespace, key.name):
         other = find_key(session, project_id=project.id, namespace=new_namespace, name=new_name)
         if other is not None and other.id != key.id:
@@ -262,6 +284,7 @@ def update_key(
     session: Session, *, principal: Principal, project: Project, key_id: str, changes: dict[str, Any]
 ) -> Key:
     principal.require(Permission.MANAGE_KEYS)
+    lock_for_keys(session, project=project)
     key = get_key(session, project=project, key_id=key_id)
     _apply_changes(session, project=project, key=key, changes=changes)
     session.commit()
@@ -271,6 +294,7 @@ def update_key(
 def update_keys(session: Session, *, principal: Principal, project: Project, items: Sequence[dict[str, Any]]) -> int:
     principal.require(Permission.MANAGE_KEYS)
     _bulk_size(items)
+    lock_for_keys(session, project=project)
     ids = [str(item["_id"]) for item in items]
     found = {k.id: k for k in session.scalars(select(Key).where(Key.project_id == project.id, Key.id.in_(ids)))}
     missing = [f"keys[{i}]._id '{kid}' not found" for i, kid in enumerate(ids) if kid not in found]
@@ -278,9 +302,9 @@ def update_keys(session: Session, *, principal: Principal, project: Project, ite
         raise BadRequest(missing)
     if len(set(ids)) != len(ids):
         raise BadRequest(["keys: the same _id appears more than once"])
-    for item in items:
+    for i, item in enumerate(items):
         changes = {k: v for k, v in item.items() if k != "_id"}
-        _apply_changes(session, project=project, key=found[str(item["_id"])], changes=changes)
+        _apply_changes(session, project=project, key=found[str(item["_id"])], changes=changes, where=f"keys[{i}]: ")
         session.flush()
     session.commit()
     return len(items)
@@ -288,6 +312,7 @@ def update_keys(session: Session, *, principal: Principal, project: Project, ite
 
 def delete_key(session: Session, *, principal: Principal, project: Project, key_id: str) -> Key:
     principal.require(Permission.MANAGE_KEYS)
+    lock_for_keys(session, project=project)
     key = get_key(session, project=project, key_id=key_id)
     session.delete(key)
     projects.adjust_key_count(session, project_id=project.id, delta=-1)
@@ -301,6 +326,7 @@ def delete_keys(
     principal.require(Permission.MANAGE_KEYS)
     if len(key_ids) > MAX_BULK:
         raise BadRequest([f"at most {MAX_BULK} items per bulk call ({len(key_ids)} given)"])
+    lock_for_keys(session, project=project)
     wanted = list(dict.fromkeys(key_ids))
     found = set(session.scalars(select(Key.id).where(Key.project_id == project.id, Key.id.in_(wanted))))
     if found:
@@ -318,30 +344,40 @@ class KeyFilters:
     untranslated: str | None = None
 
 
-def _like(text: str) -> str:
+def like_pattern(text: str) -> str:
+    """`text` as a LIKE pattern matching it anywhere, its wildcards escaped with `\\`."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
 
-def list_keys(session: Session, *, project: Project, filters: KeyFilters, params: PageParams) -> tuple[list[Key], int]:
+def list_keys(
+    session: Session,
+    *,
+    project: Project,
+    filters: KeyFilters,
+    params: PageParams,
+    value_matches: Select[Any] | None = None,
+    translated: Select[Any] | None = None,
+) -> tuple[list[Key], int]:
+    """Keys by the listing order. `value_matches` (key ids whose text matches the search) and
+    `translated` (key ids translated in `filters.untranslated`) come from the caller, which
+    knows translations; this slice does not."""
     query = select(Key).where(Key.project_id == project.id)
     if filters.namespace is not None:
         query = query.where(Key.namespace == filters.namespace)
     if filters.tag:
         query = query.where(Key.id.in_(select(KeyTag.key_id).where(KeyTag.tag == filters.tag)))
     if filters.search:
-        pattern = _like(filters.search)
+        pattern = like_pattern(filters.search)
         query = query.where(
             or_(
                 Key.name.ilike(pattern, escape="\\"),
                 Key.description.ilike(pattern, escape="\\"),
-                Key.id.in_(translations.key_ids_matching(project_id=project.id, text=pattern)),
+                *([Key.id.in_(value_matches)] if value_matches is not None else []),
             )
         )
-    if filters.untranslated:
-        query = query.where(
-            Key.id.not_in(translations.translated_key_ids(project_id=project.id, language=filters.untranslated))
-        )
+    if filters.untranslated and translated is not None:
+        query = query.where(Key.id.not_in(translated))
     unfiltered = filters == KeyFilters()
     total = (
         project.key_count

@@ -145,6 +145,12 @@ def remove_language(session: Session, *, principal: Principal, project_id: str, 
     return project
 
 
+def lock_project(session: Session, *, project_id: str) -> None:
+    """Hold the project row for this transaction (PostgreSQL `FOR UPDATE`; SQLite's writer
+    already holds the whole database). Key creators and importers queue here."""
+    session.execute(select(Project.id).where(Project.id == project_id).with_for_update())
+
+
 def adjust_key_count(session: Session, *, project_id: str, delta: int) -> None:
     """Atomic in SQL (`key_count + delta`), so concurrent writers never lose a change."""
     if delta:

@@ -1,4 +1,5 @@
-"""Translation routes (spec §4.3, decisions.md 1, 24, 25)."""
+"""Translation routes: the per-language listing, one key's translations, upsert, status,
+revert, history and overwrite by key (docs/api-decisions.md)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,16 @@ from typing import Any
 
 from fastapi import APIRouter, Body
 
+from entri.content import overwrite as overwrite_service
 from entri.core.deps import CurrentPrincipal, DbSession, Paging, language_param, scoped
 from entri.core.errors import BadRequest
 from entri.core.pagination import envelope
 from entri.core.schemas import ERROR_RESPONSES
+from entri.core.vocabularies import Status, spelled
 from entri.keys import service as keys
 from entri.projects import service as projects
 from entri.projects.deps import ReadProject, WriteProject
-from entri.translations import overwrite as overwrite_service
-from entri.translations import service
+from entri.translations import editing, listing, service
 from entri.translations.schemas import (
     HistoryOut,
     KeyTranslations,
@@ -69,9 +71,9 @@ def list_language(
 ) -> dict[str, Any]:
     lang = language_param(language)
     projects.require_language(project, lang)
-    if status is not None and status not in service.STATUSES:
-        raise BadRequest([f"status must be one of {', '.join(service.STATUSES)}"])
-    rows, total = service.list_for_language(
+    if status is not None and status not in frozenset(Status):
+        raise BadRequest([f"status must be one of {spelled(Status)}"])
+    rows, total = listing.list_for_language(
         session, project=project, language=lang, offset=paging.offset, limit=paging.limit, status=status
     )
     return envelope([listing_out(r, lang) for r in rows], total, paging)
@@ -80,7 +82,7 @@ def list_language(
 @router.get("/keys/{key_id}/translations", response_model=KeyTranslations, summary="A key in every project language")
 def key_translations(key_id: str, project: ReadProject, session: DbSession) -> dict[str, Any]:
     key = keys.get_key(session, project=project, key_id=key_id)
-    rows = service.for_key(session, key=key)
+    rows = service.for_key(session, key_id=key.id)
     return {
         "keyId": key.id,
         "key": key.name,
@@ -100,7 +102,7 @@ def upsert(
 ) -> dict[str, Any]:
     lang = language_param(language)
     key = keys.get_key(session, project=project, key_id=key_id)
-    row = service.upsert(
+    row = editing.upsert(
         session,
         principal=principal,
         project=project,
@@ -109,7 +111,8 @@ def upsert(
         value=body.value,
         plurals=body.pluralForms,
         source=body.source,
-        ai_confidence=body.aiConfidence,
+        # Only meaningful with source "ai" (the API's contract): ignored otherwise.
+        ai_confidence=body.aiConfidence if body.source == "ai" else None,
         status=body.status,
     )
     return translation_out(key, lang, row)
@@ -126,7 +129,7 @@ def change_status(
 ) -> dict[str, Any]:
     lang = language_param(language)
     key = keys.get_key(session, project=project, key_id=key_id)
-    row = service.set_status(session, principal=principal, project=project, key=key, language=lang, status=body.status)
+    row = editing.set_status(session, principal=principal, project=project, key=key, language=lang, status=body.status)
     return translation_out(key, lang, row)
 
 
@@ -136,7 +139,7 @@ def revert(
 ) -> dict[str, Any]:
     lang = language_param(language)
     key = keys.get_key(session, project=project, key_id=key_id)
-    row = service.revert(session, principal=principal, project=project, key=key, language=lang)
+    row = editing.revert(session, principal=principal, project=project, key=key, language=lang)
     return translation_out(key, lang, row)
 
 
@@ -146,7 +149,7 @@ def revert_to(
 ) -> dict[str, Any]:
     lang = language_param(language)
     key = keys.get_key(session, project=project, key_id=key_id)
-    row = service.revert(session, principal=principal, project=project, key=key, language=lang, history_id=history_id)
+    row = editing.revert(session, principal=principal, project=project, key=key, language=lang, history_id=history_id)
     return translation_out(key, lang, row)
 
 
@@ -155,4 +158,4 @@ def get_history(key_id: str, language: str, project: ReadProject, session: DbSes
     lang = language_param(language)
     projects.require_language(project, lang)  # a removed language is hidden, its history too
     key = keys.get_key(session, project=project, key_id=key_id)
-    return [history_out(e) for e in service.history(session, key=key, language=lang)]
+    return [history_out(e) for e in service.history(session, key_id=key.id, language=lang)]

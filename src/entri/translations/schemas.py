@@ -9,11 +9,15 @@ from pydantic import ConfigDict, Field, model_validator
 
 from entri.core.clock import iso
 from entri.core.schemas import Meta, RequestModel, ResponseModel
+from entri.core.vocabularies import PLURAL_CATEGORIES
 from entri.keys.models import Key
+from entri.keys.rules import MAX_NAME, MAX_NAMESPACE
 from entri.translations.models import Translation, TranslationHistory
+from entri.translations.rules import MAX_VALUE
 
-Value = Annotated[str, Field(max_length=100_000)]
+Value = Annotated[str, Field(max_length=MAX_VALUE)]
 Status = Literal["untranslated", "translated", "reviewed", "approved"]
+"""core/vocabularies.py: Status, spelled out for the OpenAPI document (a test holds them equal)."""
 
 _HOME_FR: dict[str, Any] = {
     "keyId": "key_abc123",
@@ -108,8 +112,8 @@ class OverwriteItemIn(RequestModel):
         }
     )
 
-    key: Annotated[str, Field(min_length=1, max_length=1000)]
-    namespace: Annotated[str, Field(max_length=255)] | None = None
+    key: Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
+    namespace: Annotated[str, Field(max_length=MAX_NAMESPACE)] | None = None
     language: Annotated[str, Field(min_length=1, max_length=35)]
     value: Value
 
@@ -264,6 +268,8 @@ def _shape(
     if not version:
         value = forms = source = confidence = by = by_name = at = None
         status, version = "untranslated", 0
+    elif forms is not None:
+        forms = canonical_forms(forms)
     return {
         "keyId": key_id,
         "key": key,
@@ -279,6 +285,13 @@ def _shape(
         "updatedByName": by_name,
         "updatedAt": iso(at),
     }
+
+
+def canonical_forms(forms: dict[str, str] | None) -> dict[str, str] | None:
+    """Plural forms in CLDR order (PostgreSQL's JSONB keeps its own key order, not ours)."""
+    if forms is None:
+        return None
+    return {c: forms[c] for c in PLURAL_CATEGORIES if c in forms}
 
 
 def translation_out(key: Key, language: str, row: Translation | None) -> dict[str, Any]:
@@ -316,8 +329,8 @@ def history_out(entry: TranslationHistory) -> dict[str, Any]:
         "action": entry.action,
         "previousValue": entry.previous_value,
         "newValue": entry.new_value,
-        "previousPluralForms": entry.previous_plural_forms,
-        "newPluralForms": entry.new_plural_forms,
+        "previousPluralForms": canonical_forms(entry.previous_plural_forms),
+        "newPluralForms": canonical_forms(entry.new_plural_forms),
         "previousStatus": entry.previous_status,
         "status": entry.new_status,
         "source": entry.source,

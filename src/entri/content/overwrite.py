@@ -1,4 +1,4 @@
-"""Bulk overwrite by key string (backs `nt3 overwrite`; decisions.md 1).
+"""Bulk overwrite by key string (backs `nt3 overwrite`; docs/api-decisions.md, "Overwrite").
 
 Items name keys by string, not id. Unknown keys are never created; they come back in
 `notFound` with a reason. One transaction for the whole call.
@@ -11,11 +11,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from entri.core.db import BULK_WRITE_ROWS
+from entri.core.actor import Actor
+from entri.core.db import refresh_statistics_after, retry_transient
 from entri.core.errors import BadRequest
 from entri.core.languages import InvalidLanguage, normalize_language
 from entri.core.permissions import Permission
 from entri.core.principal import Principal
+from entri.core.vocabularies import Action, Source, Status
 from entri.keys import service as keys
 from entri.keys.models import Key
 from entri.projects.models import Project
@@ -55,6 +57,7 @@ def _resolve(item: OverwriteItem, by_name: dict[str, list[Key]]) -> Key | str:
     return "ambiguous" if candidates else "key"
 
 
+@retry_transient
 def overwrite(
     session: Session, *, principal: Principal, project: Project, items: list[OverwriteItem]
 ) -> OverwriteResult:
@@ -62,7 +65,7 @@ def overwrite(
     if len(items) > MAX_ITEMS:
         raise BadRequest([f"translations: at most {MAX_ITEMS} items per call ({len(items)} given)"])
     by_name = keys.find_keys_by_names(session, project_id=project.id, names=[i.key for i in items])
-    writes: list[translations.TranslationWrite] = []
+    writes: list[translations.Write] = []
     not_found: list[dict[str, Any]] = []
     for item in items:
         miss: dict[str, Any] = {"key": item.key, "namespace": item.namespace, "language": item.language}
@@ -79,17 +82,16 @@ def overwrite(
             not_found.append({**miss, "reason": key})
             continue
         writes.append(
-            translations.TranslationWrite(
+            translations.Write(
                 key=key,
                 language=language,
                 value=item.value,
-                source="api",
-                # "" is a value but not a translation (decisions.md 25): the write path makes it untranslated.
-                status="translated" if item.value else None,
+                source=Source.API,
+                # "" is a value but not a translation (docs/api-decisions.md, "Empty strings").
+                status=Status.TRANSLATED if item.value else None,
             )
         )
-    translations.write_translations(session, writes, actor=translations.Actor.of(principal), action="overwrite")
+    translations.write(session, project=project, writes=writes, actor=Actor.of(principal), action=Action.OVERWRITE)
     session.commit()
-    if len(writes) >= BULK_WRITE_ROWS:
-        translations.refresh_statistics_after_bulk_write(session)
+    refresh_statistics_after(session, rows=len(writes), tables=("translations",))
     return OverwriteResult(overwritten=len(writes), not_found=not_found)
