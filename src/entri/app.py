@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from importlib.util import find_spec
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import RedirectResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from pydantic import BaseModel
 
 from entri.auth.router import router as auth_router
+from entri.core.body_limit import BodyLimitMiddleware
 from entri.core.config import Settings, get_settings
 from entri.core.db import Database, get_database
-from entri.core.http import BodyLimitMiddleware, NulGuardMiddleware, VersionAliasMiddleware, install_error_handlers
+from entri.core.errors import NotFound
+from entri.core.http import NulGuardMiddleware, VersionAliasMiddleware, install_error_handlers
 from entri.core.schemas import RequestModel, ResponseModel
 from entri.files.router import router as files_router
 from entri.keys.router import router as keys_router
@@ -46,15 +51,25 @@ def _models(base: type[BaseModel]) -> list[type[BaseModel]]:
     return found
 
 
-def _document_validation_as_400(app: FastAPI) -> None:
-    """FastAPI documents a 422 that this API never sends (it answers 400 with ErrorOut)."""
+TOO_LARGE = {
+    "description": "Request body over ENTRI_MAX_BODY_BYTES",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+}
+
+
+def _install_openapi(app: FastAPI) -> None:
+    """The document says what the API answers: FastAPI's 422 goes (validation is a 400 with
+    ErrorOut), and every operation that takes a body gets the 413 the body cap can answer."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
             for path in schema.get("paths", {}).values():
                 for operation in path.values():
-                    operation.get("responses", {}).pop("422", None)
+                    responses = operation.get("responses", {})
+                    responses.pop("422", None)
+                    if "requestBody" in operation:
+                        responses.setdefault("413", TOO_LARGE)
             components = schema.get("components", {}).get("schemas", {})
             for name in ("HTTPValidationError", "ValidationError"):
                 components.pop(name, None)
@@ -69,13 +84,56 @@ def _document_validation_as_400(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+DOCS_URL = "/api/docs"
+ASSETS_URL = DOCS_URL + "/assets"
+SWAGGER_UI_ASSETS = {
+    "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
+    "swagger-ui.css": "text/css; charset=utf-8",
+    "favicon-32x32.png": "image/png",
+}
+"""Swagger UI's files, served from the installed `swagger-ui-py` package: `/api/docs` must work
+on an air-gapped instance, so nothing is loaded from a CDN. (That package ships Swagger UI 5,
+the first to render OpenAPI 3.1, which FastAPI emits.)"""
+
+
+def _swagger_ui_static() -> Path:
+    """The package's static folder, found without running its code (its Python part targets
+    other frameworks)."""
+    spec = find_spec("swagger_ui")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("swagger-ui-py is not installed; reinstall Entri with its dependencies")
+    return Path(next(iter(spec.submodule_search_locations))) / "static"
+
+
+def _install_docs(app: FastAPI) -> None:
+    static = _swagger_ui_static()
+
+    @app.get(DOCS_URL, include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=str(app.openapi_url),
+            title=f"{app.title} - Swagger UI",
+            swagger_js_url=f"{ASSETS_URL}/swagger-ui-bundle.js",
+            swagger_css_url=f"{ASSETS_URL}/swagger-ui.css",
+            swagger_favicon_url=f"{ASSETS_URL}/favicon-32x32.png",
+            oauth2_redirect_url=None,
+        )
+
+    @app.get(ASSETS_URL + "/{name}", include_in_schema=False)
+    def docs_asset(name: str) -> FileResponse:
+        media_type = SWAGGER_UI_ASSETS.get(name)
+        if media_type is None:
+            raise NotFound("No such documentation asset")
+        return FileResponse(static / name, media_type=media_type, headers={"Cache-Control": "public, max-age=86400"})
+
+
 def create_app(database: Database | None = None, settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
         title="Entri API",
         version="1.0.0",
         description=DESCRIPTION,
-        docs_url="/api/docs",
+        docs_url=None,  # served by `_install_docs`, with local assets
         redoc_url=None,
         openapi_url="/api/openapi.json",
         # A redirect would let `DELETE …/keys/..%2F` become `DELETE /api/projects/P` client-side.
@@ -89,11 +147,12 @@ def create_app(database: Database | None = None, settings: Settings | None = Non
     app.add_middleware(VersionAliasMiddleware)  # added last, so it runs first
     app.include_router(_api(), prefix="/api")
 
-    _document_validation_as_400(app)
+    _install_openapi(app)
+    _install_docs(app)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:
-        return RedirectResponse("/api/docs")
+        return RedirectResponse(DOCS_URL)
 
     @app.get("/api/health", tags=["Meta"], summary="Liveness probe")
     def health() -> dict[str, str]:

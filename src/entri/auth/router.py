@@ -10,7 +10,7 @@ from pydantic import ConfigDict, Field
 from entri.auth import service
 from entri.core.config import get_settings
 from entri.core.deps import SESSION_COOKIE, CurrentPrincipal, DbSession
-from entri.core.schemas import ERROR_RESPONSES, RequestModel, ResponseModel
+from entri.core.schemas import ERROR_RESPONSES, RequestModel, ResponseModel, conflict
 from entri.organizations import service as orgs
 
 router = APIRouter(prefix="/auth", tags=["Auth"], responses=ERROR_RESPONSES)
@@ -132,7 +132,12 @@ def me(principal: CurrentPrincipal, session: DbSession) -> dict[str, Any]:
     )
 
 
-@router.post("/accept-invite", response_model=MeOut, summary="Set a password with a one-time invitation token")
+@router.post(
+    "/accept-invite",
+    response_model=MeOut,
+    responses=conflict("the account already has a password (sign in instead)"),
+    summary="Set a password with a one-time invitation token",
+)
 def accept_invite(body: AcceptInviteBody, session: DbSession) -> dict[str, Any]:
     member = orgs.accept_invite(session, token=body.token, password=body.password, name=body.name)
     return _me(

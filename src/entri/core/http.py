@@ -1,7 +1,10 @@
-"""HTTP plumbing: the spec's error body for every failure, and the request body cap."""
+"""HTTP plumbing: the spec's error body for every failure, the `/api/v1` alias, the NUL guard.
+
+The request body cap lives in `core/body_limit.py`."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
@@ -9,10 +12,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from entri.core.clock import iso, utcnow
 from entri.core.errors import ApiError
+from entri.core.schemas import NULL_NOT_ALLOWED
 from entri.formats.catalog import FormatError
 
 PHRASES = {
@@ -59,6 +63,8 @@ def _validation_messages(exc: RequestValidationError) -> list[str]:
             messages.append(f"property {field} should not exist")
         elif kind == "missing":
             messages.append(f"{field} should not be empty")
+        elif kind == NULL_NOT_ALLOWED or ("input" in err and err["input"] is None):
+            messages.append(f"{field} should not be null")  # not "Input should be a valid string"
         elif kind == "json_invalid":
             messages.append(f"body is not valid JSON: {err.get('ctx', {}).get('error', 'parse error')}")
         else:
@@ -66,41 +72,83 @@ def _validation_messages(exc: RequestValidationError) -> list[str]:
     return messages or ["Invalid request"]
 
 
-def sent_path(scope: Scope) -> str:
-    """The path as the client sent it (`/api/v1/...` stays v1 in error bodies)."""
+# --- the `path` of error bodies (docs/api-decisions.md, "Paths in error bodies") ------------
+
+REDACTED = "{redacted}"
+_TEMPLATE_PARAM = re.compile(r"^\{(\w+)(?::\w+)?\}$")
+_SECRET_PARAM = re.compile(r"^(?:\w+_)?token$")  # `api_token`, `token`; not `token_id`
+_ENTRI_ID = re.compile(r"^[a-z]+_[a-z2-7]{20}$")  # core/ids.py: public ids are not secrets
+_OPAQUE = re.compile(r"^[A-Za-z0-9_-]{20,}$")  # base64url, hex, uuid
+API_TOKEN_PREFIX = "entri_"  # tokens/service.py; core does not import the domain
+
+
+def _looks_secret(segment: str) -> bool:
+    """A segment that may be a credential: an API token, or a long random-looking string (a
+    compat-API token, an invite token, a hash). Entri ids and words are kept: they help."""
+    if segment.startswith(API_TOKEN_PREFIX):
+        return True
+    if not _OPAQUE.match(segment) or _ENTRI_ID.match(segment):
+        return False
+    classes = sum(any(test(c) for c in segment) for test in (str.islower, str.isupper, str.isdigit))
+    return classes >= 2
+
+
+def public_path(scope: Scope) -> str:
+    """The request path as error bodies echo it: what the client sent, except that a secret
+    path parameter (`{api_token}`) shows as its placeholder and any other segment that looks
+    like a credential shows as `{redacted}`. Error bodies end up in client logs and bug reports,
+    where a token in a path would be a leaked secret.
+
+    Once routed, the route's template says which segments are secret. The template lacks the
+    prefixes its router was included under (`/api`), which hold no parameters, so it is laid
+    against the end of the path. Before routing (the body cap, the NUL guard) and for an unknown
+    path, only the look-alike rule applies."""
+    segments = str(scope.get("path", "")).split("/")
+    template = getattr(scope.get("route"), "path", None)
+    if isinstance(template, str):
+        names = template.split("/")[1:]
+        if names and len(names) < len(segments):
+            tail = segments[len(segments) - len(names) :]
+            kept = [name if _secret_param(name) else segment for name, segment in zip(names, tail, strict=True)]
+            segments = segments[: len(segments) - len(names)] + kept
+        elif any(_secret_param(name) for name in names):  # a `{x:path}` swallowed slashes
+            segments = ["", *names]
+    cleaned = "/".join(s if _TEMPLATE_PARAM.match(s) or not _looks_secret(s) else REDACTED for s in segments)
     original = scope.get(ORIGINAL_PATH)
-    return original if isinstance(original, str) else str(scope["path"])
+    if isinstance(original, str) and cleaned.startswith("/api"):
+        return V1_PREFIX + cleaned[len("/api") :]
+    return cleaned
 
 
-def _path(request: Request) -> str:
-    """`sent_path` for a handler, which knows the full URL (root path included)."""
-    original = request.scope.get(ORIGINAL_PATH)
-    return original if isinstance(original, str) else request.url.path
+def _secret_param(template_segment: str) -> bool:
+    match = _TEMPLATE_PARAM.match(template_segment)
+    return match is not None and _SECRET_PARAM.match(match.group(1)) is not None
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc.status_code, exc.message, _path(request))
+        return error_response(exc.status_code, exc.message, public_path(request.scope))
 
     @app.exception_handler(FormatError)
     async def _format_error(request: Request, exc: FormatError) -> JSONResponse:
-        return error_response(400, str(exc), _path(request))
+        return error_response(400, str(exc), public_path(request.scope))
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return error_response(400, _validation_messages(exc), _path(request))
+        return error_response(400, _validation_messages(exc), public_path(request.scope))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         message = exc.detail if isinstance(exc.detail, str) else PHRASES.get(exc.status_code, "Error")
+        path = public_path(request.scope)
         if exc.status_code == 404 and message == "Not Found":
-            message = f"Cannot {request.method} {_path(request)}"
-        return error_response(exc.status_code, message, _path(request), headers=getattr(exc, "headers", None))
+            message = f"Cannot {request.method} {path}"
+        return error_response(exc.status_code, message, path, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        return error_response(500, "Internal server error", _path(request))
+        return error_response(500, "Internal server error", public_path(request.scope))
 
 
 ORIGINAL_PATH = "entri.original_path"
@@ -141,64 +189,7 @@ class NulGuardMiddleware:
         if scope["type"] == "http":
             query = unquote_to_bytes(scope.get("query_string", b"").replace(b"+", b" "))
             if "\x00" in scope.get("path", "") or b"\x00" in query:
-                response = error_response(400, ["path and query must not contain NUL characters"], sent_path(scope))
+                response = error_response(400, ["path and query must not contain NUL characters"], public_path(scope))
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
-
-
-class BodyLimitMiddleware:
-    """Reject bodies over the cap with 413 before any handler buffers them.
-
-    Checks Content-Length up front and counts streamed chunks for chunked uploads.
-    """
-
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers") or [])
-        length = headers.get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_bytes:
-            await self._reject(scope, send)
-            return
-        received = 0
-        too_large = False
-
-        async def limited_receive() -> Message:
-            nonlocal received, too_large
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    too_large = True
-                    # FastAPI re-raises HTTPException from body parsing; anything else becomes 400.
-                    raise StarletteHTTPException(413, f"Request body exceeds the limit of {self.max_bytes} bytes")
-            return message
-
-        response_started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal response_started
-            if message["type"] == "http.response.start":
-                response_started = True
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except StarletteHTTPException:
-            if not (too_large and not response_started):
-                raise
-            await self._reject(scope, send)
-
-    async def _reject(self, scope: Scope, send: Send) -> None:
-        response = error_response(413, f"Request body exceeds the limit of {self.max_bytes} bytes", sent_path(scope))
-        await response(scope, _empty_receive, send)
-
-
-async def _empty_receive() -> Message:
-    return {"type": "http.disconnect"}

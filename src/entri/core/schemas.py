@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
 
 from entri.core.languages import InvalidLanguage, normalize_language
 
@@ -33,6 +44,45 @@ def _has_nul(value: Any, depth: int = 0) -> bool:
     if isinstance(value, list):
         return any(_has_nul(v, depth + 1) for v in value)
     return False
+
+
+NULL_NOT_ALLOWED = "null_not_allowed"
+
+
+class PatchModel(RequestModel):
+    """A PATCH body: a field left out keeps its value, and `null` clears one.
+
+    Only a field that can be empty (`description`) can be cleared; `null` for any other field
+    (`sourceLanguage`, `key`, `tags`…) is a 400 naming it, never a silent no-op. Fields are
+    declared `X | None = None` so that "left out" has a value; `clearable` lists the ones whose
+    `null` is meant, and the published schema allows `null` for those only.
+    """
+
+    clearable: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _null_only_where_clearable(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name not in cls.clearable:
+            raise PydanticCustomError(NULL_NOT_ALLOWED, "should not be null")
+        return value
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        target = handler.resolve_ref_schema(schema)
+        properties = target.get("properties", {})
+        for name, field in cls.model_fields.items():
+            prop = properties.get(field.alias or name)
+            if name in cls.clearable or not prop or "anyOf" not in prop:
+                continue
+            options = [option for option in prop["anyOf"] if option != {"type": "null"}]
+            if len(options) == 1:
+                del prop["anyOf"]
+                prop.update(options[0])
+            else:
+                prop["anyOf"] = options
+        return schema
 
 
 class ResponseModel(BaseModel):
@@ -80,7 +130,9 @@ class ErrorOut(ResponseModel):
     path: str
 
 
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+Responses = dict[int | str, dict[str, Any]]
+
+ERROR_RESPONSES: Responses = {
     code: {"model": ErrorOut, "description": text}
     for code, text in (
         (400, "Validation failed"),
@@ -89,3 +141,12 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (404, "Not found or not in your organization"),
     )
 }
+"""Every route under a router; 409 is per route (`conflict`), 413 is added to every operation
+that takes a body when the document is built (app.py)."""
+
+ARCHIVED = "the project is archived"
+
+
+def conflict(*why: str) -> Responses:
+    """`responses=` for a route that can answer 409, saying when (tests/core check which routes)."""
+    return {409: {"model": ErrorOut, "description": "Conflict: " + ", or ".join(why)}}

@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field
 
 from entri.core.deps import CurrentPrincipal, DbSession, language_param, scoped
 from entri.core.errors import BadRequest
-from entri.core.schemas import ERROR_RESPONSES, LanguageCode, RequestModel, ResponseModel
+from entri.core.schemas import ARCHIVED, ERROR_RESPONSES, LanguageCode, RequestModel, ResponseModel, conflict
 from entri.files import exports, imports
 from entri.formats import FORMAT_IDS
 from entri.projects.deps import ReadProject, WriteProject
@@ -84,7 +84,11 @@ def formats(project: ReadProject) -> list[str]:
 
 
 @router.post(
-    "/import", dependencies=[scoped("import")], response_model=ImportOut, summary="Import a file (all or nothing)"
+    "/import",
+    dependencies=[scoped("import")],
+    response_model=ImportOut,
+    responses=conflict(ARCHIVED),
+    summary="Import a file (all or nothing)",
 )
 def import_file(
     body: ImportBody, project: WriteProject, session: DbSession, principal: CurrentPrincipal

@@ -14,7 +14,7 @@ from entri.content import service as content
 from entri.core.deps import CurrentPrincipal, DbSession, Paging, language_param, scoped
 from entri.core.errors import BadRequest
 from entri.core.pagination import envelope
-from entri.core.schemas import ERROR_RESPONSES
+from entri.core.schemas import ARCHIVED, ERROR_RESPONSES, conflict
 from entri.keys import service
 from entri.keys.models import Key
 from entri.keys.schemas import (
@@ -59,7 +59,13 @@ def _out(session: Session, project: Project, keys: list[Key]) -> list[dict[str, 
     return [key_out(k, sources.get(k.id)) for k in keys]
 
 
-@router.post("/bulk", status_code=201, response_model=BulkCreated, summary="Create up to 1,000 keys (all or nothing)")
+@router.post(
+    "/bulk",
+    status_code=201,
+    response_model=BulkCreated,
+    responses=conflict(ARCHIVED, "a key name is taken in its namespace or given twice"),
+    summary="Create up to 1,000 keys (all or nothing)",
+)
 def bulk_create(
     body: KeyBulkCreate, project: WriteProject, session: DbSession, principal: CurrentPrincipal
 ) -> dict[str, Any]:
@@ -67,7 +73,12 @@ def bulk_create(
     return {"created": len(keys), "keys": _out(session, project, keys)}
 
 
-@router.patch("/bulk", response_model=BulkUpdated, summary="Update up to 1,000 keys (all or nothing)")
+@router.patch(
+    "/bulk",
+    response_model=BulkUpdated,
+    responses=conflict(ARCHIVED, "a new key name is taken in its namespace"),
+    summary="Update up to 1,000 keys (all or nothing)",
+)
 def bulk_update(
     body: KeyBulkUpdate, project: WriteProject, session: DbSession, principal: CurrentPrincipal
 ) -> dict[str, Any]:
@@ -75,7 +86,7 @@ def bulk_update(
     return {"updated": service.update_keys(session, principal=principal, project=project, items=items)}
 
 
-@router.delete("/bulk", response_model=BulkDeleted, summary="Delete up to 1,000 keys")
+@router.delete("/bulk", response_model=BulkDeleted, responses=conflict(ARCHIVED), summary="Delete up to 1,000 keys")
 def bulk_delete(
     body: KeyBulkDelete, project: WriteProject, session: DbSession, principal: CurrentPrincipal
 ) -> dict[str, Any]:
@@ -83,7 +94,13 @@ def bulk_delete(
     return {"deleted": deleted, "notFound": missing}
 
 
-@router.post("", status_code=201, response_model=KeyOut, summary="Create a key")
+@router.post(
+    "",
+    status_code=201,
+    response_model=KeyOut,
+    responses=conflict(ARCHIVED, "a key with this name exists in the namespace"),
+    summary="Create a key",
+)
 def create_key(
     body: KeyCreate, project: WriteProject, session: DbSession, principal: CurrentPrincipal
 ) -> dict[str, Any]:
@@ -114,7 +131,12 @@ def get_key(key_id: str, project: ReadProject, session: DbSession) -> dict[str, 
     return _out(session, project, [service.get_key(session, project=project, key_id=key_id)])[0]
 
 
-@router.patch("/{key_id}", response_model=KeyOut, summary="Update a key (partial)")
+@router.patch(
+    "/{key_id}",
+    response_model=KeyOut,
+    responses=conflict(ARCHIVED, "the new name is taken in the namespace"),
+    summary="Update a key (partial)",
+)
 def update_key(
     key_id: str, body: KeyUpdate, project: WriteProject, session: DbSession, principal: CurrentPrincipal
 ) -> dict[str, Any]:
@@ -124,7 +146,12 @@ def update_key(
     return _out(session, project, [key])[0]
 
 
-@router.delete("/{key_id}", status_code=204, summary="Delete a key with its translations and history")
+@router.delete(
+    "/{key_id}",
+    status_code=204,
+    responses=conflict(ARCHIVED),
+    summary="Delete a key with its translations and history",
+)
 def delete_key(key_id: str, project: WriteProject, session: DbSession, principal: CurrentPrincipal) -> Response:
     service.delete_key(session, principal=principal, project=project, key_id=key_id)
     return Response(status_code=204)

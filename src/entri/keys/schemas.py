@@ -7,7 +7,7 @@ from typing import Annotated, Any, Protocol
 from pydantic import ConfigDict, Field
 
 from entri.core.clock import iso
-from entri.core.schemas import Meta, RequestModel, ResponseModel
+from entri.core.schemas import Meta, PatchModel, RequestModel, ResponseModel
 from entri.core.vocabularies import PLURAL_CATEGORIES
 from entri.keys import rules
 from entri.keys.models import Key
@@ -89,7 +89,8 @@ class KeyCreate(RequestModel):
     sourcePluralForms: dict[str, Value] | None = None
 
 
-class KeyUpdate(RequestModel):
+class KeyUpdate(PatchModel):
+    clearable = frozenset({"description", "maxLength", "context"})
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [

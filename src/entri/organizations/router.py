@@ -11,7 +11,7 @@ from entri.core.clock import iso
 from entri.core.config import get_settings
 from entri.core.deps import CurrentPrincipal, DbSession, scoped
 from entri.core.permissions import Role
-from entri.core.schemas import ERROR_RESPONSES, RequestModel, ResponseModel
+from entri.core.schemas import ERROR_RESPONSES, RequestModel, ResponseModel, conflict
 from entri.organizations import service
 from entri.organizations.models import Organization
 
@@ -143,6 +143,7 @@ def list_members(org_id: str, session: DbSession, principal: CurrentPrincipal) -
     "/{org_id}/members/invite",
     status_code=201,
     response_model=InviteOut,
+    responses=conflict("the person is already a member of this organization"),
     summary="Invite a member; returns a one-time invitation URL",
 )
 def invite(org_id: str, body: InviteBody, session: DbSession, principal: CurrentPrincipal) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Response
 
 from entri.core.deps import CurrentPrincipal, DbSession, Paging, language_param, scoped
 from entri.core.pagination import envelope
-from entri.core.schemas import ERROR_RESPONSES
+from entri.core.schemas import ARCHIVED, ERROR_RESPONSES, conflict
 from entri.projects import service
 from entri.projects.schemas import (
     LanguageAdd,
@@ -49,7 +49,9 @@ def get_project(project_id: str, session: DbSession, principal: CurrentPrincipal
     return project_out(service.get_project(session, principal=principal, project_id=project_id))
 
 
-@router.patch("/{project_id}", response_model=ProjectOut, summary="Update a project (partial)")
+@router.patch(
+    "/{project_id}", response_model=ProjectOut, responses=conflict(ARCHIVED), summary="Update a project (partial)"
+)
 def update_project(
     project_id: str, body: ProjectUpdate, session: DbSession, principal: CurrentPrincipal
 ) -> dict[str, Any]:
@@ -74,14 +76,25 @@ def delete_project(project_id: str, session: DbSession, principal: CurrentPrinci
     return Response(status_code=204)
 
 
-@router.post("/{project_id}/languages", status_code=201, response_model=ProjectOut, summary="Add a target language")
+@router.post(
+    "/{project_id}/languages",
+    status_code=201,
+    response_model=ProjectOut,
+    responses=conflict(ARCHIVED, "the language is already in the project"),
+    summary="Add a target language",
+)
 def add_language(project_id: str, body: LanguageAdd, session: DbSession, principal: CurrentPrincipal) -> dict[str, Any]:
     return project_out(
         service.add_language(session, principal=principal, project_id=project_id, language=body.language)
     )
 
 
-@router.delete("/{project_id}/languages/{lang}", response_model=ProjectOut, summary="Remove a target language")
+@router.delete(
+    "/{project_id}/languages/{lang}",
+    response_model=ProjectOut,
+    responses=conflict(ARCHIVED),
+    summary="Remove a target language",
+)
 def remove_language(project_id: str, lang: str, session: DbSession, principal: CurrentPrincipal) -> dict[str, Any]:
     language = language_param(lang, "lang")
     return project_out(service.remove_language(session, principal=principal, project_id=project_id, language=language))

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import ConfigDict, Field
 
 from entri.core.clock import iso
-from entri.core.schemas import LanguageCode, Meta, RequestModel, ResponseModel
+from entri.core.schemas import LanguageCode, Meta, PatchModel, RequestModel, ResponseModel
 from entri.projects.models import Project
 
 _PROJECT: dict[str, Any] = {
@@ -46,7 +46,8 @@ class ProjectCreate(RequestModel):
     preferredModel: str | None = Field(default=None, max_length=100)
 
 
-class ProjectUpdate(RequestModel):
+class ProjectUpdate(PatchModel):
+    clearable = frozenset({"description", "preferredModel"})
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [

@@ -11,7 +11,7 @@ from entri.content import overwrite as overwrite_service
 from entri.core.deps import CurrentPrincipal, DbSession, Paging, language_param, scoped
 from entri.core.errors import BadRequest
 from entri.core.pagination import envelope
-from entri.core.schemas import ERROR_RESPONSES
+from entri.core.schemas import ARCHIVED, ERROR_RESPONSES, conflict
 from entri.core.vocabularies import Status, spelled
 from entri.keys import service as keys
 from entri.projects import service as projects
@@ -41,7 +41,12 @@ router = APIRouter(
 KEY = "/keys/{key_id}/translations/{language}"
 
 
-@router.post("/translations/overwrite", response_model=OverwriteOut, summary="Overwrite translations by key string")
+@router.post(
+    "/translations/overwrite",
+    response_model=OverwriteOut,
+    responses=conflict(ARCHIVED),
+    summary="Overwrite translations by key string",
+)
 def overwrite(
     project: WriteProject,
     session: DbSession,
@@ -91,7 +96,7 @@ def key_translations(key_id: str, project: ReadProject, session: DbSession) -> d
     }
 
 
-@router.put(KEY, response_model=TranslationOut, summary="Create or update a translation")
+@router.put(KEY, response_model=TranslationOut, responses=conflict(ARCHIVED), summary="Create or update a translation")
 def upsert(
     key_id: str,
     language: str,
@@ -118,7 +123,9 @@ def upsert(
     return translation_out(key, lang, row)
 
 
-@router.patch(KEY + "/status", response_model=TranslationOut, summary="Change only the status")
+@router.patch(
+    KEY + "/status", response_model=TranslationOut, responses=conflict(ARCHIVED), summary="Change only the status"
+)
 def change_status(
     key_id: str,
     language: str,
@@ -133,7 +140,12 @@ def change_status(
     return translation_out(key, lang, row)
 
 
-@router.post(KEY + "/revert", response_model=TranslationOut, summary="Revert to the most recent different value")
+@router.post(
+    KEY + "/revert",
+    response_model=TranslationOut,
+    responses=conflict(ARCHIVED),
+    summary="Revert to the most recent different value",
+)
 def revert(
     key_id: str, language: str, project: WriteProject, session: DbSession, principal: CurrentPrincipal
 ) -> dict[str, Any]:
@@ -143,7 +155,12 @@ def revert(
     return translation_out(key, lang, row)
 
 
-@router.post(KEY + "/revert/{history_id}", response_model=TranslationOut, summary="Revert to a history entry")
+@router.post(
+    KEY + "/revert/{history_id}",
+    response_model=TranslationOut,
+    responses=conflict(ARCHIVED),
+    summary="Revert to a history entry",
+)
 def revert_to(
     key_id: str, language: str, history_id: str, project: WriteProject, session: DbSession, principal: CurrentPrincipal
 ) -> dict[str, Any]:
