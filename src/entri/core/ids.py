@@ -16,10 +16,15 @@ def new_id(prefix: str) -> str:
     return prefix + "_" + base64.b32encode(secrets.token_bytes(13)).decode("ascii")[:20].lower()
 
 
+_BASE32 = bytes(b"abcdefghijklmnopqrstuvwxyz234567"[b & 31] for b in range(256))
+"""Byte -> base32 character of its low 5 bits. 256 is a multiple of 32, so a uniform random
+byte gives a uniform character: 20 bytes make 20 characters carrying 100 random bits."""
+
+
 def new_ids(prefix: str, count: int) -> list[str]:
-    """`count` ids from one `token_bytes` and one `b32encode` call (pure Python in CPython 3.11,
-    so a call per id was a tenth of a big import): 15 bytes per id encode to 24 characters
-    without padding, of which the first 20 are kept, as in `new_id`."""
-    encoded = base64.b32encode(secrets.token_bytes(15 * count)).decode("ascii").lower()
+    """`count` ids like `new_id`'s (20 base32 characters, 100 random bits) from one
+    `token_bytes` call and one C-level `translate`: a bulk writer needs one per row, and
+    `b32encode` is a Python loop in CPython 3.11."""
+    text = secrets.token_bytes(20 * count).translate(_BASE32).decode("ascii")
     head = prefix + "_"
-    return [head + encoded[i : i + 20] for i in range(0, 24 * count, 24)]
+    return [head + text[i : i + 20] for i in range(0, 20 * count, 20)]

@@ -16,13 +16,13 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from entri.core.errors import BadRequest
-from entri.core.gcpause import gc_paused
 from entri.core.permissions import Permission
 from entri.core.principal import Principal
 from entri.files.imports import CONTEXT_SEPARATOR, parse_file
 from entri.files.templates import load_template
 from entri.formats import FORMAT_IDS, FormatError, FormatInfo, get_format
 from entri.formats.catalog import Catalog, Entry
+from entri.formats.gcpause import gc_paused
 from entri.keys.models import Key
 from entri.projects.models import Project
 from entri.projects.service import require_language

@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from entri.core.actor import Actor
+from entri.core.bulk import roomy_page_cache
 from entri.core.db import refresh_statistics_after, retry_transient
 from entri.core.errors import BadRequest
-from entri.core.gcpause import gc_paused
 from entri.core.permissions import Permission
 from entri.core.principal import Principal
 from entri.core.text import first_unstorable
@@ -26,6 +26,7 @@ from entri.core.vocabularies import Action, Source
 from entri.files.templates import save_template
 from entri.formats import FormatError, get_format
 from entri.formats.catalog import Catalog, Entry, repeated_key_warnings
+from entri.formats.gcpause import gc_paused
 from entri.keys import service as keys
 from entri.keys.rules import key_problems
 from entri.projects.models import Project
@@ -142,7 +143,7 @@ def import_file(
     principal.require(Permission.IMPORT_EXPORT)
     require_language(project, language)
     data = decode_content(format_id, content, content_encoding)
-    with gc_paused():  # builds several objects per entry, none of them cyclic (core/gcpause.py)
+    with gc_paused():  # builds several objects per entry, none of them cyclic (formats/gcpause.py)
         catalog = parse_file(format_id, data, language)
         named = _key_names(catalog)
         _validate(named)
@@ -180,7 +181,36 @@ def _apply(
 ) -> ImportResult:
     """One transaction: keys first (queued behind other key creators of the project), then
     values through the write path, chunk by chunk so memory stays flat on big files."""
-    actor = Actor.of(principal)
+    with roomy_page_cache(session):
+        result = _apply_in_cache(
+            session,
+            project=project,
+            actor=Actor.of(principal),
+            language=language,
+            named=named,
+            namespace=namespace,
+            overwrite=overwrite,
+        )
+        save_template(
+            session, project_id=project.id, language=language, namespace=namespace or "", format_id=format_id, data=data
+        )
+        session.commit()  # inside: the dirty pages are written from the big cache
+    refresh_statistics_after(
+        session, rows=result.created + result.imported, tables=("keys", "translations", "translation_history")
+    )
+    return result
+
+
+def _apply_in_cache(
+    session: Session,
+    *,
+    project: Project,
+    actor: Actor,
+    language: str,
+    named: list[tuple[Entry, str]],
+    namespace: str | None,
+    overwrite: bool,
+) -> ImportResult:
     keys.lock_for_keys(session, project=project)
     existing = keys.key_refs(session, project_id=project.id)
     planned = [(entry, (namespace if namespace is not None else entry.namespace, name)) for entry, name in named]
@@ -197,13 +227,6 @@ def _apply(
             actor=actor,
             result=result,
         )
-    save_template(
-        session, project_id=project.id, language=language, namespace=namespace or "", format_id=format_id, data=data
-    )
-    session.commit()
-    refresh_statistics_after(
-        session, rows=result.created + result.imported, tables=("keys", "translations", "translation_history")
-    )
     return result
 
 

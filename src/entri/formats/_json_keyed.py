@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from entri.core.gcpause import gc_paused
 from entri.formats._json_common import (
     CANONICAL,
     Layout,
@@ -22,6 +21,7 @@ from entri.formats._json_common import (
     skip_tokens,
 )
 from entri.formats.catalog import PLURAL_CATEGORIES, Catalog, Entry, FormatError
+from entri.formats.gcpause import gc_paused
 from entri.formats.plurals import cldr_categories
 
 ARRAY_FLAG = "json-array"

@@ -1,4 +1,4 @@
-"""Pause the cyclic garbage collector around bulk object building."""
+"""Pause the cyclic garbage collector around bulk object building (codecs, import, export)."""
 
 from __future__ import annotations
 
