@@ -12,6 +12,7 @@ from sqlalchemy import update
 from entri.auth.models import AuthSession
 from entri.core.clock import utcnow
 from entri.tokens.models import ApiToken
+from tests.auth.browser import browser_login
 from tests.conftest import Tenant
 
 ME = "/api/auth/me"
@@ -53,6 +54,7 @@ def test_login_sets_http_only_session_cookie(tenant: Tenant, client: TestClient)
     assert body["email"] == tenant.owner.email
     assert body["role"] == "owner"
     assert body["organizationId"] == tenant.organization_id
+    assert isinstance(body["csrfToken"], str) and len(body["csrfToken"]) >= 32
     set_cookie = response.headers["set-cookie"]
     assert set_cookie.startswith(f"{COOKIE}=")
     assert "httponly" in set_cookie.lower()
@@ -91,11 +93,20 @@ def test_session_cookie_reaches_org_routes(tenant: Tenant, client: TestClient) -
 
 def test_session_role_is_the_members_role(tenant: Tenant, client: TestClient) -> None:
     viewer = tenant.member("viewer")
-    assert login(client, viewer.email, viewer.password).status_code == 200
+    csrf = browser_login(client, viewer.email, viewer.password)
 
     assert client.get(ME).json()["role"] == "viewer"
-    denied = client.post("/api/projects", json={"name": "x", "sourceLanguage": "en"})
-    assert_error(denied, 403, "/api/projects")
+    denied = client.post("/api/projects", json={"name": "x", "sourceLanguage": "en"}, headers=csrf)
+    body = assert_error(denied, 403, "/api/projects")
+    assert "viewer" in str(body["message"])  # refused for the role, not for a missing CSRF token
+
+
+def test_session_writes_within_the_role(tenant: Tenant, client: TestClient) -> None:
+    csrf = browser_login(client, tenant.owner.email, tenant.owner.password)
+
+    created = client.post("/api/projects", json={"name": "By cookie", "sourceLanguage": "en"}, headers=csrf)
+
+    assert created.status_code == 201, created.text
 
 
 @pytest.mark.parametrize("case", ["wrong password", "unknown email"])
@@ -123,10 +134,11 @@ def test_login_validates_its_body(client: TestClient) -> None:
 
 
 def test_logout_ends_the_session(tenant: Tenant, client: TestClient) -> None:
-    cookie = login(client, tenant.owner.email, tenant.owner.password).cookies[COOKIE]
+    csrf = browser_login(client, tenant.owner.email, tenant.owner.password)
+    cookie = client.cookies[COOKIE]
     assert client.get(ME).status_code == 200
 
-    response = client.post("/api/auth/logout")
+    response = client.post("/api/auth/logout", headers=csrf)
 
     assert response.status_code == 204
     assert_error(client.get(ME), 401, ME)

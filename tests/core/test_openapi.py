@@ -27,8 +27,18 @@ REF = "#/components/schemas/"
 # Routes answering a bare JSON primitive (no model to hang an example on).
 PRIMITIVE_RESPONSES = {("get", "/api/health"), ("get", "/api/projects/{project_id}/formats")}
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
-TIME_FIELDS = {"createdAt", "updatedAt", "archivedAt", "joinedAt", "expiresAt", "lastUsedAt", "created", "timestamp"}
-ID_PREFIXES = ("proj_", "key_", "hist_", "tok_", "user_", "org_")
+TIME_FIELDS = {
+    "createdAt",
+    "updatedAt",
+    "archivedAt",
+    "joinedAt",
+    "invitedAt",
+    "expiresAt",
+    "lastUsedAt",
+    "created",
+    "timestamp",
+}
+ID_PREFIXES = ("proj_", "key_", "hist_", "tok_", "user_", "org_", "inv_")
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 
 
@@ -169,7 +179,7 @@ def test_examples_validate_against_their_model(model: type[BaseModel]) -> None:
         for key, value in _walk(example):
             if key in TIME_FIELDS and isinstance(value, str):  # `created` is also a count (BulkCreated)
                 assert TIMESTAMP.match(value), f"{model.__name__}.{key}: {value!r} is not ISO with ms and Z"
-            if key in ("_id", "keyId", "projectId", "organizationId", "userId") and isinstance(value, str):
+            if key in ("_id", "keyId", "projectId", "organizationId", "userId", "invitedBy") and isinstance(value, str):
                 assert value.startswith(ID_PREFIXES), f"{model.__name__}.{key}: {value!r}"
 
 

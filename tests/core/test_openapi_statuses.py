@@ -198,11 +198,11 @@ def test_409_is_documented_exactly_where_a_route_can_conflict(app: FastAPI, docu
 
 def test_the_finder_reaches_the_known_raisers_and_follows_constants() -> None:
     from entri.keys import service as keys
-    from entri.organizations import service as orgs
+    from entri.organizations import invitations
     from entri.projects import deps, service
 
     finder = ConflictFinder()
-    for raiser in (service.add_language, keys.create, keys.update_key, orgs.invite_member, orgs.accept_invite):
+    for raiser in (service.add_language, keys.create, keys.update_key, invitations.invite, invitations.accept):
         assert finder.can_conflict(raiser), raiser.__qualname__
     assert finder.can_conflict(deps.project_for_write)
     assert not finder.can_conflict(deps.project_for_read)  # the same function, for_write=False

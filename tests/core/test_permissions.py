@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
+from tests.auth.browser import browser_login
 from tests.conftest import Tenant
 
 ROLES = ("owner", "admin", "developer", "translator", "reviewer", "viewer")
@@ -55,11 +56,10 @@ def credentials(world: World, role: str) -> dict[str, str]:
     if role != "owner":
         return world.tenant.member(role).headers
     owner = world.tenant.owner
-    response = world.client.post("/api/auth/login", json={"email": owner.email, "password": owner.password})
-    assert response.status_code == 200, response.text
-    cookie = response.cookies["entri_session"]
+    csrf = browser_login(world.client, owner.email, owner.password)
+    cookie = world.client.cookies["entri_session"]
     world.client.cookies.clear()
-    return {"Cookie": f"entri_session={cookie}"}
+    return {"Cookie": f"entri_session={cookie}", **csrf}
 
 
 def assert_forbidden(response: Response, role: str) -> None:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from entri.auth.models import AuthSession
 from entri.core.clock import utcnow
-from entri.core.config import get_settings
 from entri.core.errors import Unauthorized
 from entri.core.ids import new_id
-from entri.core.security import hash_token, random_secret, verify_password
+from entri.core.security import hash_password, hash_token, random_secret, verify_password
 from entri.organizations import service as orgs
 from entri.organizations.models import Membership, User
 
@@ -25,10 +25,16 @@ class LoginResult:
     membership: Membership
 
 
-def login(session: Session, *, email: str, password: str, organization_id: str | None = None) -> LoginResult:
+def login(
+    session: Session, *, email: str, password: str, session_days: int, organization_id: str | None = None
+) -> LoginResult:
     user = orgs.find_user_by_email(session, email=email)
-    # Same message for unknown user and wrong password: no account enumeration.
-    if user is None or not verify_password(user.password_hash, password):
+    # Same message, and the same slow hash check, for an unknown user and a wrong password:
+    # neither the answer nor its timing tells whether an account exists.
+    if user is None:
+        verify_password(_stand_in_hash(), password)
+        raise Unauthorized("Invalid email or password")
+    if not verify_password(user.password_hash, password):
         raise Unauthorized("Invalid email or password")
     membership = (
         orgs.membership_of(session, organization_id=organization_id, user_id=user.id)
@@ -44,11 +50,16 @@ def login(session: Session, *, email: str, password: str, organization_id: str |
             token_hash=hash_token(value),
             user_id=user.id,
             organization_id=membership.organization_id,
-            expires_at=utcnow() + timedelta(days=get_settings().session_days),
+            expires_at=utcnow() + timedelta(days=session_days),
         )
     )
     session.commit()
     return LoginResult(cookie_value=value, user=user, membership=membership)
+
+
+@cache
+def _stand_in_hash() -> str:
+    return hash_password(random_secret(16))
 
 
 def logout(session: Session, *, cookie_value: str) -> None:

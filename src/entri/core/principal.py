@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from entri.core.errors import Forbidden
 from entri.core.permissions import Permission, allows
@@ -18,9 +19,11 @@ class Principal:
     project_id: str | None = None
     """Set for project tokens: the only project this caller may reach."""
     scopes: frozenset[str] = field(default_factory=frozenset)
+    token_expires_at: datetime | None = None
+    """When the calling token expires: a token it creates may not outlive it."""
 
     def has_scope(self, resource: str, access: str) -> bool:
-        """Token scopes narrow the role (decisions.md 11); `write` includes `read`."""
+        """Token scopes narrow the role (docs/permissions.md); `write` includes `read`."""
         if not self.scopes or "*" in self.scopes:
             return True
         return f"{resource}:{access}" in self.scopes or (access == "read" and f"{resource}:write" in self.scopes)

@@ -7,7 +7,8 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request, Response
 from pydantic import ConfigDict, Field
 
-from entri.core.deps import CurrentPrincipal, DbSession, language_param, scoped
+from entri.auth.deps import CurrentPrincipal, scoped
+from entri.core.deps import DbSession, language_param
 from entri.core.errors import BadRequest
 from entri.core.schemas import ARCHIVED, ERROR_RESPONSES, LanguageCode, RequestModel, ResponseModel, conflict
 from entri.files import exports, imports

@@ -10,8 +10,9 @@ from typing import Any
 from fastapi import APIRouter, Response
 from sqlalchemy.orm import Session
 
+from entri.auth.deps import CurrentPrincipal, scoped
 from entri.content import service as content
-from entri.core.deps import CurrentPrincipal, DbSession, Paging, language_param, scoped
+from entri.core.deps import DbSession, Paging, language_param
 from entri.core.errors import BadRequest
 from entri.core.pagination import envelope
 from entri.core.schemas import ARCHIVED, ERROR_RESPONSES, conflict

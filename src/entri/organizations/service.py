@@ -1,23 +1,20 @@
-"""Organizations, users and membership: creation, bootstrap and member management."""
+"""Organizations, users and membership: creation, bootstrap and member management.
+Invitations, which become memberships when accepted, are in `invitations.py`."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from entri.core.clock import utcnow
-from entri.core.errors import BadRequest, Conflict, Forbidden, NotFound
+from entri.core.errors import Conflict, Forbidden, NotFound
 from entri.core.ids import new_id
 from entri.core.permissions import RANK, Permission, Role
 from entri.core.principal import Principal
-from entri.core.security import hash_password, hash_token, random_secret
+from entri.core.security import hash_password
 from entri.organizations.models import Membership, Organization, User
-
-INVITE_DAYS = 7
 
 
 def _slugify(name: str) -> str:
@@ -37,11 +34,15 @@ def create_organization(session: Session, *, name: str) -> Organization:
     return org
 
 
-def create_user(session: Session, *, email: str, name: str, password: str | None) -> User:
-    email = email.strip().lower()
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def create_user(session: Session, *, email: str, name: str, password: str) -> User:
+    email = normalize_email(email)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict(f"A user with email {email} already exists")
-    user = User(id=new_id("user"), email=email, name=name, password_hash=hash_password(password) if password else None)
+    user = User(id=new_id("user"), email=email, name=name, password_hash=hash_password(password))
     session.add(user)
     session.flush()
     return user
@@ -99,7 +100,7 @@ _PROFILE = (
 
 
 def find_user_by_email(session: Session, *, email: str) -> User | None:
-    return session.scalar(select(User).where(User.email == email.strip().lower()))
+    return session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
 def membership_of(session: Session, *, organization_id: str, user_id: str) -> Membership | None:
@@ -128,52 +129,13 @@ def list_members(session: Session, *, organization_id: str) -> list[Member]:
     return [Member(user=u, membership=m) for u, m in rows]
 
 
-@dataclass(frozen=True)
-class Invitation:
-    member: Member
-    token: str | None
-    """None when the invited person already has an account: they sign in as they are."""
-
-
-def invite_member(session: Session, *, principal: Principal, email: str, role: Role, name: str | None) -> Invitation:
-    principal.require(Permission.MANAGE_MEMBERS)
-    if role is Role.OWNER:
-        raise BadRequest(["role 'owner' cannot be given by invitation; transfer ownership instead"])
-    _require_outranks(principal, role)
-    user = find_user_by_email(session, email=email)
-    if user is None:
-        user = create_user(session, email=email, name=name or email.split("@")[0], password=None)
-    elif membership_of(session, organization_id=principal.organization_id, user_id=user.id) is not None:
-        raise Conflict(f"{user.email} is already a member of this organization")
-    membership = add_member(session, organization_id=principal.organization_id, user_id=user.id, role=role)
-    token = None
-    if user.password_hash is None:
-        # Only an account without a password gets a token that sets one: an admin of one
-        # organization must never be able to choose the password of someone else's account.
-        token = random_secret(24)
-        membership.invite_token_hash = hash_token(token)
-        membership.invite_expires_at = utcnow() + timedelta(days=INVITE_DAYS)
-    session.commit()
-    return Invitation(member=Member(user=user, membership=membership), token=token)
-
-
-def accept_invite(session: Session, *, token: str, password: str, name: str | None) -> Member:
-    membership = session.scalar(select(Membership).where(Membership.invite_token_hash == hash_token(token)))
-    if membership is None or membership.invite_expires_at is None or membership.invite_expires_at < utcnow():
-        raise NotFound("Invitation not found or expired")
-    user = session.get(User, membership.user_id)
-    assert user is not None
-    membership.invite_token_hash = None
-    membership.invite_expires_at = None
-    if user.password_hash is not None:
-        # Another invitation already set it; this token joins, it never resets a password.
-        session.commit()
-        raise Conflict("This account already has a password; sign in instead")
-    user.password_hash = hash_password(password)
-    if name:
-        user.name = name
-    session.commit()
-    return Member(user=user, membership=membership)
+def member_by_email(session: Session, *, organization_id: str, email: str) -> Member | None:
+    row = session.execute(
+        select(User, Membership)
+        .join(Membership, Membership.user_id == User.id)
+        .where(User.email == normalize_email(email), Membership.organization_id == organization_id)
+    ).first()
+    return Member(user=row[0], membership=row[1]) if row is not None else None
 
 
 def _target(session: Session, principal: Principal, user_id: str) -> Member:
@@ -184,7 +146,8 @@ def _target(session: Session, principal: Principal, user_id: str) -> Member:
     return Member(user=user, membership=membership)
 
 
-def _require_outranks(principal: Principal, role: Role) -> None:
+def require_outranks(principal: Principal, role: Role) -> None:
+    """Nobody grants, changes or withdraws a role above their own."""
     if RANK[Role(principal.role)] < RANK[role]:
         raise Forbidden(f"Your role '{principal.role}' cannot grant or change role '{role.value}'")
 
@@ -194,8 +157,8 @@ def change_role(session: Session, *, principal: Principal, user_id: str, role: R
     member = _target(session, principal, user_id)
     if member.membership.role == Role.OWNER.value or role is Role.OWNER:
         raise Forbidden("The owner's role changes only through transfer of ownership")
-    _require_outranks(principal, Role(member.membership.role))
-    _require_outranks(principal, role)
+    require_outranks(principal, Role(member.membership.role))
+    require_outranks(principal, role)
     member.membership.role = role.value
     session.commit()
     return member
@@ -206,6 +169,6 @@ def remove_member(session: Session, *, principal: Principal, user_id: str) -> No
     member = _target(session, principal, user_id)
     if member.membership.role == Role.OWNER.value:
         raise Forbidden("The owner cannot be removed; transfer ownership first")
-    _require_outranks(principal, Role(member.membership.role))
+    require_outranks(principal, Role(member.membership.role))
     session.delete(member.membership)
     session.commit()

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from entri.core.deps import CurrentPrincipal, DbSession
+from entri.auth.deps import CurrentPrincipal
+from entri.core.deps import DbSession
 from entri.projects import service
 from entri.projects.models import Project
 

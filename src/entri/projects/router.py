@@ -6,7 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from entri.core.deps import CurrentPrincipal, DbSession, Paging, language_param, scoped
+from entri.auth.deps import CurrentPrincipal, scoped
+from entri.core.deps import DbSession, Paging, language_param
 from entri.core.pagination import envelope
 from entri.core.schemas import ARCHIVED, ERROR_RESPONSES, conflict
 from entri.projects import service

@@ -1,17 +1,23 @@
-"""API tokens: creation (value shown once), authentication, listing and revocation."""
+"""API tokens: creation (value shown once), authentication, listing and revocation.
+
+The rules a new token must follow live here, not in the router (docs/permissions.md): it is
+never `owner`, never above its creator's role, never broader in scope than the token that
+creates it, never outlives that token, and a project token only creates tokens of its own
+project.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from entri.core.clock import utcnow
-from entri.core.errors import BadRequest, NotFound
+from entri.core.errors import BadRequest, Forbidden, NotFound
 from entri.core.ids import new_id
-from entri.core.permissions import RANK, Role
+from entri.core.permissions import RANK, Permission, Role
 from entri.core.principal import Principal
 from entri.core.security import hash_token, random_secret
 from entri.tokens.models import ApiToken
@@ -63,14 +69,14 @@ def issue_token(
     name: str,
     role: str,
     created_by: str | None,
-    creator_role: str | None = None,
     project_id: str | None = None,
     scopes: list[str] | None = None,
     expires_at: datetime | None = None,
 ) -> IssuedToken:
-    """Create a token; the caller commits. A token never outranks the member who made it."""
-    if creator_role is not None and RANK[Role(role)] > RANK[Role(creator_role)]:
-        raise BadRequest([f"role '{role}' is above your own role '{creator_role}'"])
+    """Create a token; the caller commits. The building block under `create_token` (which
+    checks the creator's rights) and first-start bootstrap (which has no caller yet)."""
+    if Role(role) is Role.OWNER:
+        raise BadRequest(["role: a token cannot have the owner role"])
     value = TOKEN_PREFIX + random_secret(32)
     row = ApiToken(
         id=new_id("tok"),
@@ -87,6 +93,68 @@ def issue_token(
     session.add(row)
     session.flush()
     return IssuedToken(row=row, value=value)
+
+
+def create_token(
+    session: Session,
+    *,
+    principal: Principal,
+    name: str,
+    role: Role,
+    scopes: list[str],
+    expires_at: datetime | None,
+    project_id: str | None = None,
+) -> IssuedToken:
+    """A token made by `principal` (an org token, or one of project `project_id`); commits."""
+    principal.require(Permission.MANAGE_TOKENS)
+    if principal.project_id is not None and project_id != principal.project_id:
+        raise Forbidden("A project token can only create tokens for its own project")
+    if role is Role.OWNER:
+        raise BadRequest(["role: a token cannot have the owner role"])
+    if RANK[role] > RANK[Role(principal.role)]:
+        raise BadRequest([f"role '{role.value}' is above your own role '{principal.role}'"])
+    scopes = validate_scopes(scopes)
+    _require_within_scopes(principal, scopes)
+    issued = issue_token(
+        session,
+        organization_id=principal.organization_id,
+        name=name,
+        role=role.value,
+        created_by=principal.user_id,
+        project_id=project_id,
+        scopes=scopes,
+        expires_at=_expiry(principal, expires_at),
+    )
+    session.commit()
+    return issued
+
+
+def _require_within_scopes(principal: Principal, scopes: list[str]) -> None:
+    """A scoped token may hand on its scopes, or fewer; never more (no scopes means all)."""
+    if not principal.scopes or "*" in principal.scopes:  # a session, or a token with every scope
+        return
+    if not scopes or "*" in scopes:
+        raise BadRequest(["scopes: a token with limited scopes cannot create a token with every scope"])
+    broader = [s for s in scopes if not principal.has_scope(*s.split(":", 1))]  # each is `<resource>:<access>`
+    if broader:
+        raise BadRequest([f"scopes: '{s}' is beyond the scopes of the token making this request" for s in broader])
+
+
+def _expiry(principal: Principal, expires_at: datetime | None) -> datetime | None:
+    """An offset-less time is UTC, as everywhere here; a token made by an expiring token
+    expires no later than it (and then, by default, at the same time)."""
+    if expires_at is not None and expires_at.tzinfo is None:
+        expires_at = expires_at.replace(tzinfo=UTC)
+    if expires_at is not None and expires_at <= utcnow():
+        raise BadRequest(["expiresAt must be in the future"])
+    limit = principal.token_expires_at
+    if limit is None:
+        return expires_at
+    if expires_at is None:
+        return limit
+    if expires_at > limit:
+        raise BadRequest(["expiresAt: a token cannot outlive the token that creates it"])
+    return expires_at
 
 
 USE_RECORD_INTERVAL_SECONDS = 60
@@ -116,15 +184,19 @@ def record_use(session: Session, *, token_id: str) -> None:
     session.commit()
 
 
-def list_tokens(session: Session, *, organization_id: str, project_id: str | None = None) -> list[ApiToken]:
-    query = select(ApiToken).where(ApiToken.organization_id == organization_id, ApiToken.revoked_at.is_(None))
+def list_tokens(session: Session, *, principal: Principal, project_id: str | None = None) -> list[ApiToken]:
+    """The organization's live tokens, or one project's."""
+    principal.require(Permission.MANAGE_TOKENS)
+    query = select(ApiToken).where(ApiToken.organization_id == principal.organization_id, ApiToken.revoked_at.is_(None))
     if project_id is not None:
         query = query.where(ApiToken.project_id == project_id)
     return list(session.scalars(query.order_by(ApiToken.created_at.desc())))
 
 
 def revoke_token(session: Session, *, principal: Principal, token_id: str, project_id: str | None = None) -> None:
-    row = session.get(ApiToken, token_id)
+    """Revoke one of the organization's tokens (with `project_id`, only one of that project)."""
+    principal.require(Permission.MANAGE_TOKENS)
+    row = session.get(ApiToken, token_id) if len(token_id) <= 64 else None
     if (
         row is None
         or row.organization_id != principal.organization_id

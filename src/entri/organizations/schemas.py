@@ -1,0 +1,112 @@
+"""Request and response bodies of the organization, member and invitation routes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ConfigDict, Field
+
+from entri.core.permissions import Role
+from entri.core.schemas import RequestModel, ResponseModel
+
+
+class InviteBody(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"email": "camille@acme.com", "role": "translator", "name": "Camille Dubois"}]}
+    )
+
+    email: str = Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$", examples=["alice@acme.com"])
+    role: Role = Field(examples=["translator"])
+    name: str | None = Field(default=None, max_length=200)
+
+
+class RoleBody(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"role": "reviewer"}]})
+
+    role: Role
+
+
+class MemberOut(ResponseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "userId": "user_xyz",
+                    "name": "Alice Martin",
+                    "email": "alice@acme.com",
+                    "role": "admin",
+                    "joinedAt": "2025-03-01T09:00:00.000Z",
+                }
+            ]
+        }
+    )
+
+    userId: str
+    name: str
+    email: str
+    role: str
+    joinedAt: str
+
+
+_INVITATION: dict[str, Any] = {
+    "_id": "inv_k3q9vwxr2lmt8ybn4hcj",
+    "email": "camille@acme.com",
+    "name": "Camille Dubois",
+    "role": "translator",
+    "invitedBy": "user_xyz",
+    "invitedAt": "2025-03-06T15:20:11.042Z",
+    "expiresAt": "2025-03-13T15:20:11.042Z",
+}
+
+
+class InvitationOut(ResponseModel):
+    """A pending invitation: what the inviter sent, nothing about any account."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_INVITATION]})
+
+    id: str = Field(alias="_id")
+    email: str
+    name: str
+    role: str
+    invitedBy: str | None
+    invitedAt: str
+    expiresAt: str
+
+
+class InviteOut(InvitationOut):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    **_INVITATION,
+                    "inviteUrl": "https://entri.acme.com/invite/Zk3q9VwXr2LmT8yBn4HcJ6sPa1DfGe7U",
+                    "inviteToken": "Zk3q9VwXr2LmT8yBn4HcJ6sPa1DfGe7U",
+                }
+            ]
+        }
+    )
+
+    inviteUrl: str = Field(description="One-time link for the invitee; shown only in this response")
+    inviteToken: str
+
+
+class OrganizationOut(ResponseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "_id": "org_789xyz",
+                    "name": "Acme Inc",
+                    "slug": "acme-inc",
+                    "settings": {},
+                    "createdAt": "2025-03-01T09:00:00.000Z",
+                }
+            ]
+        }
+    )
+
+    id: str = Field(alias="_id")
+    name: str
+    slug: str
+    settings: dict[str, Any]
+    createdAt: str
