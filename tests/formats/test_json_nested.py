@@ -62,7 +62,11 @@ def test_fixture_values() -> None:
         "steps.3",
         "size",
     ]
-    assert (by_key["nav.limit"].value, by_key["nav.enabled"].value, by_key["nav.missing"].value) == ("10", "false", None)
+    assert (by_key["nav.limit"].value, by_key["nav.enabled"].value, by_key["nav.missing"].value) == (
+        "10",
+        "false",
+        None,
+    )
     plural = by_key["nav.file"]
     assert plural.value is None
     assert plural.plurals == {"one": "{{count}} файл", "few": "{{count}} файла", "many": "{{count}} файлов"}

@@ -23,10 +23,13 @@ TRICKY = [
     "<g>svg group</g>",
     "<![CDATA[x]]>",
     "<!-- not a comment -->",
-    "<xliff:g id=\"n\">%d</xliff:g> fichiers",
+    '<xliff:g id="n">%d</xliff:g> fichiers',
     "<x id='1'/> &bogus;",
 ]
-CODECS = {"1.2": (xliff12, "urn:oasis:names:tc:xliff:document:1.2"), "2.0": (xliff2, "urn:oasis:names:tc:xliff:document:2.0")}
+CODECS = {
+    "1.2": (xliff12, "urn:oasis:names:tc:xliff:document:1.2"),
+    "2.0": (xliff2, "urn:oasis:names:tc:xliff:document:2.0"),
+}
 
 
 def _targets(data: bytes, namespace: str) -> list[etree._Element]:

@@ -14,10 +14,10 @@ from typing import Any
 from entri.core.gcpause import gc_paused
 from entri.formats._json_common import (
     CANONICAL,
+    NULL,
     Layout,
     Node,
     Raw,
-    NULL,
     literal,
     load,
 )

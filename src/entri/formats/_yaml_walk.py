@@ -54,7 +54,7 @@ class AliasRef:
         self.target, self.start, self.end = target, start, end
 
 
-class _Composer(Composer):  # type: ignore[misc]
+class _Composer(Composer):
     """ruamel's composer returns the anchored node for an alias; we also need where it is."""
 
     def compose_node(self, parent: Any, index: Any) -> Any:
@@ -288,9 +288,15 @@ class Walker:
                 merged.add(name)
                 self.walk(value, (*path, name), flow, source_use)
 
-    def merge_sources(self, value: Any, path: tuple[str, ...], in_flow: bool, use: Use | None) -> list[tuple[Any, Use | None]]:
+    def merge_sources(
+        self, value: Any, path: tuple[str, ...], in_flow: bool, use: Use | None
+    ) -> list[tuple[Any, Use | None]]:
         """`<<: *a`, `<<: {…}` or `<<: [*a, *b]` -> the mappings to merge, each with its alias use."""
-        items = deref(value).value if isinstance(deref(value), SequenceNode) and not isinstance(value, AliasRef) else [value]
+        items = (
+            deref(value).value
+            if isinstance(deref(value), SequenceNode) and not isinstance(value, AliasRef)
+            else [value]
+        )
         sources: list[tuple[Any, Use | None]] = []
         for item in items:
             target = deref(item)
@@ -314,7 +320,9 @@ class Walker:
                 # No translation yet: the key exists, without a value (no slot to patch).
                 self.entries.append(Entry(key=key, extra={"path": (key,)}))
                 self.items[key] = Item((key,))
-            elif not self.add((key,), fields["translation"], bool(deref(item).flow_style), None, explicit=True):
+            elif not self.add(
+                (key,), fields["translation"], bool(getattr(deref(item), "flow_style", False)), None, explicit=True
+            ):
                 line = deref(fields["translation"]).start_mark.line + 1
                 raise FormatError(f"The translation of '{key}' must be a string or plural forms", line=line)
 

@@ -102,7 +102,7 @@ def _read_unit(doc: XmlDocument, node: Node, namespace: str) -> _Unit | None:
     for part in parts:
         source, target = part.first("source"), part.first("target")
         has_source = source is not None and not source.self_closing  # `<source/>`: no source text
-        source_text = xml_safe.text_value(doc, source) if has_source else ""
+        source_text = xml_safe.text_value(doc, source) if source is not None and has_source else ""
         any_source = any_source or has_source
         sources.append(source_text)
         if target is not None:

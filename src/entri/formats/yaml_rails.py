@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from babel import Locale
@@ -83,7 +83,7 @@ def _prescan(text: str) -> None:
     if not long:
         return
     try:
-        import yaml as libyaml
+        import yaml as libyaml  # type: ignore[import-untyped]  # PyYAML ships no type hints
         from yaml import CSafeLoader
     except ImportError:  # pragma: no cover - PyYAML without libyaml: no fast path
         return
@@ -515,4 +515,3 @@ def _detect_indent(text: str) -> tuple[int, int, int]:
     if dash:
         offset = max(0, len(dash.group(2)) - len(dash.group(1)))
     return mapping, offset + 2, offset
-
