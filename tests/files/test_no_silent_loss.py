@@ -104,9 +104,17 @@ def test_what_cannot_be_stored_is_refused_by_name(tenant, client, project_id, fo
     ],
 )
 def test_an_over_long_value_is_refused_naming_the_key(tenant, client, project_id, format_id, content):
-    """Refused by the codec itself before any slow parsing (timings: docs/performance.md)."""
+    """Refused by the codec itself before any slow parsing (timings: docs/import-export.md)."""
     text = content.replace("{value}", "x" * 100_001).replace("{{", "{").replace("}}", "}")
     response = do_import(client, tenant.headers, project_id, "fr", format_id, text)
     assert response.status_code == 400, response.text
     assert "'k'" in messages(response) and "100" in messages(response)
     assert key_total(client, tenant.headers, project_id) == 0
+
+
+def test_what_stays_in_the_file_only_is_a_warning_of_the_import(tenant, client, project_id):
+    content = '<resources>\n  <string name="a">A</string>\n  <integer name="n">5</integer>\n</resources>\n'
+    body = _imported(client, tenant, project_id, "android-xml", content)
+    assert body["imported"] == 1
+    assert body["warnings"] == ["1 resource(s) that are not strings (<integer>) kept in the file but not imported"]
+    assert do_export(client, tenant.headers, project_id, "fr", "android-xml").content == content.encode()

@@ -2,7 +2,7 @@
 the line, and files within the limits are never refused (minified, split or escaped text).
 
 What is asserted is the refusal (content, message), not its speed: the timings are measured
-by bench/huge_lines.py and reported in docs/performance.md.
+by bench/huge_lines.py and reported in docs/import-export.md.
 """
 
 from __future__ import annotations
@@ -53,7 +53,9 @@ def test_an_over_long_key_is_refused(format_id: str) -> None:
 
 
 def test_php_nested_path_counts_as_the_key() -> None:
-    nested = "<?php\nreturn [" + "".join(f"'{'s' * 5000}{i}' => [" for i in range(3)) + "'leaf' => 'v'" + "]" * 4 + ";\n"
+    nested = (
+        "<?php\nreturn [" + "".join(f"'{'s' * 5000}{i}' => [" for i in range(3)) + "'leaf' => 'v'" + "]" * 4 + ";\n"
+    )
     with pytest.raises(FormatError, match="longer than 10,000 characters"):
         get_format("php-array").codec().parse(nested.encode(), "fr")
 
@@ -71,7 +73,13 @@ LEGAL = {
     "yaml-escaped": 'fr:\n  k: "' + "\\u00e9" * MAX_VALUE + '"\n',
     "po-escaped": 'msgid "k"\nmsgstr "' + "\\t" * MAX_VALUE + '"\n',
     # a properties value continued over many lines; a comment line ending in a backslash
-    "properties-continued": "k=" + "\\\n  ".join(["c" * 20_000] * 4) + "\n#" + "d" * 20_000 + "\\\nkey2=" + MAX_TEXT + "\n",
+    "properties-continued": "k="
+    + "\\\n  ".join(["c" * 20_000] * 4)
+    + "\n#"
+    + "d" * 20_000
+    + "\\\nkey2="
+    + MAX_TEXT
+    + "\n",
 }
 
 

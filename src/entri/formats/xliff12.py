@@ -75,6 +75,7 @@ def parse(data: bytes, language: str) -> Catalog:
         catalog.headers = {k: v for k, v in files[0].attrs.items() if k in FILE_DEFAULTS and v != FILE_DEFAULTS[k]}
     units: list[_Unit] = []
     bodies: dict[str, Node] = {}
+    nameless: list[Node] = []
     for index, file in enumerate(files):
         namespace = "" if len(files) == 1 else file.attrs.get("original", f"file{index + 1}")
         body = file.first("body")
@@ -85,9 +86,12 @@ def parse(data: bytes, language: str) -> Catalog:
             if node.local == "trans-unit":
                 unit = _read_unit(doc, node, namespace, body)
                 if unit is None:
+                    nameless.append(node)
                     continue
                 units.append(unit)
                 catalog.entries.append(unit.original)
+    if nameless:
+        catalog.warnings.append(xml_safe.unnamed_warning(doc, nameless, "<trans-unit>", "id or resname"))
     catalog.memo = _Memo(doc=doc, units=units, bodies=bodies)
     catalog.entries = [_copy(e) for e in catalog.entries]
     return catalog

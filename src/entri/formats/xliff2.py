@@ -60,6 +60,7 @@ def parse(data: bytes, language: str) -> Catalog:
             catalog.headers["id"] = files[0].attrs["id"]
     units: list[_Unit] = []
     by_namespace: dict[str, Node] = {}
+    nameless: list[Node] = []
     for index, file in enumerate(files):
         namespace = "" if len(files) == 1 else file.attrs.get("id", f"f{index + 1}")
         by_namespace.setdefault(namespace, file)
@@ -67,12 +68,15 @@ def parse(data: bytes, language: str) -> Catalog:
             if node.local == "unit":
                 unit = _read_unit(doc, node, namespace)
                 if unit is None:
+                    nameless.append(node)
                     continue
                 units.append(unit)
                 copy = unit.original.bare()
                 copy.references = list(unit.original.references)
                 copy.extra = dict(unit.original.extra)
                 catalog.entries.append(copy)
+    if nameless:
+        catalog.warnings.append(xml_safe.unnamed_warning(doc, nameless, "<unit>", "id or name"))
     catalog.memo = _Memo(doc=doc, units=units, files=by_namespace)
     return catalog
 
