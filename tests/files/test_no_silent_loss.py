@@ -80,8 +80,8 @@ def test_yaml_aliases_lists_and_typed_scalars_are_imported(tenant, client, proje
     [
         ("arb", '{\n  "f": "F",\n  "g": 5\n}\n', "'g'"),
         ("arb", '{\n  "f": "F",\n  "g": null\n}\n', "'g'"),
-        ("php-array", "<?php\nreturn ['f' => 'F', 'g' => 5];\n", "line 2"),
-        ("php-array", "<?php\nreturn ['f' => 'F', 'g' => true];\n", "line 2"),
+        ("php-array", "<?php\nreturn ['f' => 'F', 'g' => 5];\n", "'g'"),
+        ("php-array", "<?php\nreturn ['f' => 'F', 'g' => true];\n", "'g'"),
         ("yaml", "fr:\n  f: F\n  g: !!binary aGk=\n", "'g'"),
     ],
     ids=["arb-number", "arb-null", "php-int", "php-bool", "yaml-binary"],

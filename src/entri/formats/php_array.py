@@ -182,7 +182,11 @@ class _Parser:
             info.last_end, info.trailing_comma = value_end, comma_end is not None
             if isinstance(value, tuple):
                 if value[1] != "string":
-                    raise self.fail("Integers are only allowed as array keys", value_start)
+                    where = ".".join(item_path)
+                    raise self.fail(
+                        f"The value of '{where}' is a number; Laravel language lines are strings (quote it)",
+                        value_start,
+                    )
                 if item_path in self.entries:
                     raise self.fail(f"Duplicate key '{'.'.join(item_path)}'", start)
                 self.entries[item_path] = value[0]
@@ -218,7 +222,8 @@ class _Parser:
             self.array(path, depth + 1)
             return None
         found = self.text[self.pos : self.pos + 20].split("\n")[0] or "end of file"
-        raise self.fail(f"Only string literals and arrays are allowed, found '{found}'")
+        where = f" as the value of '{'.'.join(path)}'" if path and path[-1] != "?" else ""
+        raise self.fail(f"Only string literals and arrays are allowed{where}, found '{found}'")
 
     def double(self, body: str, offset: int) -> str:
         """PHP double-quoted semantics on a byte string; variable interpolation is refused."""
