@@ -44,6 +44,8 @@ def test_fixture_values() -> None:
         ("items_other", "{{count}} éléments"),
         ("path", 'a/b\\c\n"q"'),
         ("empty", ""),
+        ("version", "3"),  # a number or boolean is its JSON text: nothing left out in silence
+        ("beta", "true"),
         ("icu", "{count, plural, one {# fichier} other {# fichiers}}"),
     ]
     assert all(e.plurals is None for e in catalog.entries), "json-flat never folds suffixes"
@@ -63,6 +65,8 @@ def test_fixture_canonical_bytes() -> None:
             '  "items_other": "{{count}} éléments",\n'
             '  "path": "a/b\\\\c\\n\\"q\\"",\n'
             '  "empty": "",\n'
+            '  "version": "3",\n'
+            '  "beta": "true",\n'
             '  "icu": "{count, plural, one {# fichier} other {# fichiers}}"\n'
             "}\n"
         ).encode()
@@ -169,7 +173,7 @@ def test_hostile_inputs(name: str, data: bytes) -> None:
 @accepted_params
 def test_huge_numbers_are_kept_verbatim(name: str, data: bytes) -> None:
     catalog = json_flat.parse(data, "en")
-    assert [(e.key, e.value) for e in catalog.entries] == [("a", "x")]
+    assert [(e.key, e.value) for e in catalog.entries] == [("a", "x"), ("n", data.rsplit(b": ", 1)[1][:-1].decode())]
     assert json_flat.render(catalog) == data
     catalog.entries[0].value = "y"
     assert json_flat.render(catalog) == data.replace(b'"x"', b'"y"')
@@ -178,3 +182,18 @@ def test_huge_numbers_are_kept_verbatim(name: str, data: bytes) -> None:
 def test_garbage_never_raises_anything_else() -> None:
     garbage_property(json_flat)
     check_hostile(json_flat, "ok", b'{"a": "b"}')
+
+
+def test_numbers_booleans_and_null_are_entries_and_stay_in_place() -> None:
+    """Issue 15: `{"f": "F", "g": 5}` imported one entry and said nothing about `g`."""
+    data = b'{\n  "f": "F",\n  "g": 5,\n  "h": true,\n  "i": null\n}\n'
+    catalog = json_flat.parse(data, "fr")
+    assert [(e.key, e.value) for e in catalog.entries] == [("f", "F"), ("g", "5"), ("h", "true"), ("i", None)]
+    # An export leaves out keys without a translation: the `null` stays where it was.
+    catalog.entries = [e for e in catalog.entries if e.key != "i"]
+    assert json_flat.render(catalog) == data
+    catalog.entries[1].value = "cinq"
+    assert json_flat.render(catalog) == data.replace(b"5", b'"cinq"')
+    catalog = json_flat.parse(data, "fr")
+    catalog.entries[3].value = "rempli"
+    assert json_flat.render(catalog) == data.replace(b"null", b'"rempli"')

@@ -53,11 +53,20 @@ def test_fixture_values() -> None:
         "nav.crowfoot_one",
         "nav.crowfoot_many",
         "nav.v1\\.2",
+        "nav.limit",
+        "nav.enabled",
+        "nav.missing",
         "steps.0",
         "steps.1.title",
+        "steps.1.n",
         "steps.3",
         "size",
     ]
+    assert (by_key["nav.limit"].value, by_key["nav.enabled"].value, by_key["nav.missing"].value) == (
+        "10",
+        "false",
+        None,
+    )
     plural = by_key["nav.file"]
     assert plural.value is None
     assert plural.plurals == {"one": "{{count}} файл", "few": "{{count}} файла", "many": "{{count}} файлов"}
@@ -85,12 +94,15 @@ def test_fixture_canonical_bytes() -> None:
             '    "file_many": "{{count}} файлов",\n'
             '    "crowfoot_one": "Морщинки (одна)",\n'
             '    "crowfoot_many": "Морщинки (много)",\n'
-            '    "v1.2": "версия"\n'
+            '    "v1.2": "версия",\n'
+            '    "limit": "10",\n'
+            '    "enabled": "false"\n'
             "  },\n"
             '  "steps": [\n'
             '    "Раз",\n'
             "    {\n"
-            '      "title": "Два"\n'
+            '      "title": "Два",\n'
+            '      "n": "2"\n'
             "    },\n"
             "    null,\n"
             '    "Три"\n'
@@ -100,7 +112,12 @@ def test_fixture_canonical_bytes() -> None:
         ).encode()
     )
     canonical_is_json(out)
-    assert json_nested.parse(out, "ru") == catalog
+    # Keys without a value are not written; an array hole comes back as `null` (a key without value).
+    parsed = json_nested.parse(out, "ru")
+    assert [e.key for e in parsed.entries if e.value is None and e.plurals is None] == ["steps.2"]
+    parsed.entries = [e for e in parsed.entries if e.key != "steps.2"]
+    catalog.entries = [e for e in catalog.entries if e.key != "nav.missing"]
+    assert parsed == catalog
 
 
 def test_edit_plural_form_and_array_item_in_place() -> None:

@@ -105,7 +105,7 @@ CANONICAL = """<?xml version="1.0" encoding="UTF-8"?>
         <target></target>
       </trans-unit>
       <trans-unit id="6">
-        <source><b>raw</b></source>
+        <source>&lt;b&gt;raw&lt;/b&gt;</source>
         <target state="needs-translation">ß ü ж</target>
       </trans-unit>
     </body>
@@ -115,8 +115,8 @@ CANONICAL = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_fixture_canonical_render_is_exact() -> None:
-    # Unit 6 shows the documented ambiguity: decoded text that is itself well-formed markup
-    # is written back as markup (the string round-trips; its XML meaning does not).
+    # Unit 6: decoded text that looks like markup (`<b>` is no XLIFF inline element) is
+    # escaped again, so readers get the same string; `<x id=…/>` stays inline markup.
     catalog = xliff12.parse(FIXTURE.encode(), "fr")
     canonical = xliff12.render(catalog.without_memo())
     assert canonical.decode() == CANONICAL

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import time
 from pathlib import Path
 
 import pytest
@@ -62,7 +61,12 @@ def test_corpus_shapes() -> None:
     hours = rails.by_key()[("", "datetime.distance_in_words.about_x_hours", None)]
     assert hours.plurals is not None and set(hours.plurals) == {"one", "few", "many", "other"}
     keys = {e.key for e in rails.entries}
-    assert "date.day_names" not in keys and "number.format.precision" not in keys
+    # Nothing is left out: list items, numbers, booleans and symbols are entries too.
+    assert rails.by_key()[("", "date.day_names.0", None)].value == "воскресенье"
+    assert rails.by_key()[("", "number.format.precision", None)].value == "3"
+    assert rails.by_key()[("", "date.order.0", None)].value == ":day"
+    assert rails.by_key()[("", "date.month_names.0", None)].value is None
+    assert "date.day_names" not in keys
     hugo = yaml_rails.parse((root / "hugo-papermod__ru.yaml").read_bytes(), "ru")
     assert hugo.by_key()[("", "prev_page", None)].value == "Предыдущая"
     assert hugo.by_key()[("", "read_time", None)].plurals == {
@@ -113,8 +117,14 @@ def test_fixture_parse_exact_values() -> None:
         "inbox": (None, {"one": "%{count} melding", "other": "%{count} meldinger"}),
         "escaped": ('Tab\there é "q"', None),
         "folded": ("line one line two\n", None),
+        "date.order.0": (":day", None),
+        "date.order.1": (":month", None),
+        "precision": ("3", None),
+        "enabled": ("true", None),
+        "nothing": (None, None),
         "base.title": ("Tittel", None),
         "copy.extra": ("Ekstra", None),
+        "copy.title": ("Tittel", None),
     }
     assert yaml_rails.render(catalog) == FIXTURE.encode()
 
@@ -133,10 +143,18 @@ def test_fixture_canonical_bytes() -> None:
             '    other: "%{count} meldinger"\n'
             '  escaped: "Tab\\there é \\"q\\""\n'
             '  folded: "line one line two\\n"\n'
+            "  date:\n"
+            "    order:\n"
+            '    - ":day"\n'
+            '    - ":month"\n'
+            '  precision: "3"\n'
+            '  enabled: "true"\n'
+            "  nothing: ~\n"
             "  base:\n"
             "    title: Tittel\n"
             "  copy:\n"
             "    extra: Ekstra\n"
+            "    title: Tittel\n"
         ).encode()
     )
 
@@ -246,22 +264,84 @@ def test_garbage_bytes_raise_only_format_error(data: bytes) -> None:
     assert yaml_rails.render(catalog) == data
 
 
-def test_billion_laughs_does_not_expand() -> None:
+def test_billion_laughs_is_refused_quickly() -> None:
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for i in range(1, 10):
         prev = chr(ord("a") + i - 1)
         name = chr(ord("a") + i)
         lines.append(f"{name}: &{name} [{', '.join(['*' + prev] * 9)}]")
-    lines.append("title: &t Bonjour")
-    lines.append("again: *t")
     data = ("\n".join(lines) + "\n").encode()
-    started = time.monotonic()
+    with pytest.raises(FormatError, match="aliases expand to more than"):
+        yaml_rails.parse(data, "fr")
+
+
+def test_scalar_alias_is_an_entry_and_follows_its_anchor() -> None:
+    data = b"title: &t Bonjour\nagain: *t\nother: *t\n"
     catalog = yaml_rails.parse(data, "fr")
-    assert [e.key for e in catalog.entries] == ["title"]
+    assert [(e.key, e.value) for e in catalog.entries] == [
+        ("title", "Bonjour"),
+        ("again", "Bonjour"),
+        ("other", "Bonjour"),
+    ]
     assert yaml_rails.render(catalog) == data
     catalog.entries[0].value = "Salut"
-    assert b"title: &t Salut\nagain: *t" in yaml_rails.render(catalog)
-    assert time.monotonic() - started < 2
+    catalog.entries[1].value = "Salut"
+    # `again` still equals its anchor and stays an alias; `other` keeps the old text.
+    assert yaml_rails.render(catalog) == b"title: &t Salut\nagain: *t\nother: Bonjour\n"
+
+
+def test_mapping_alias_and_merge_keys_give_entries_and_edits_stay_local() -> None:
+    data = b"fr:\n  base: &b\n    x: X\n    y: Y\n  other:\n    <<: *b\n    y: Own\n  copy: *b\n"
+    catalog = yaml_rails.parse(data, "fr")
+    got = {e.key: e.value for e in catalog.entries}
+    assert got == {"base.x": "X", "base.y": "Y", "other.y": "Own", "other.x": "X", "copy.x": "X", "copy.y": "Y"}
+    assert yaml_rails.render(catalog) == data
+    for entry in catalog.entries:
+        if entry.key == "copy.y":
+            entry.value = "Changed"
+    out = yaml_rails.render(catalog)
+    assert out.startswith(b"fr:\n  base: &b\n    x: X\n    y: Y\n  other:\n    <<: *b\n")
+    assert {e.key: e.value for e in yaml_rails.parse(out, "fr").entries} == {**got, "copy.y": "Changed"}
+
+
+def test_typed_scalars_keep_their_kind_when_edited() -> None:
+    data = b"fr:\n  precision: 3\n  strip: false\n  order: [:day, :month]\n  empty:\n"
+    catalog = yaml_rails.parse(data, "fr")
+    values = {e.key: e for e in catalog.entries}
+    values["precision"].value, values["strip"].value, values["order.0"].value = "2", "true", ":year"
+    values["empty"].value = "rempli"
+    assert (
+        yaml_rails.render(catalog) == b"fr:\n  precision: 2\n  strip: true\n  order: [:year, :month]\n  empty: rempli\n"
+    )
+    values["precision"].value = "deux"
+    assert b"precision: deux\n" in yaml_rails.render(catalog)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"fr:\n  a: !!binary aGk=\n", "Unsupported YAML tag"),
+        (b"fr:\n  a: !ruby/object:Foo {x: 1}\n", "Unsupported YAML tag"),
+        (b"fr:\n  ? [a, b]\n  : v\n", "key must be a string"),
+    ],
+)
+def test_what_cannot_be_stored_is_refused(data: bytes, message: str) -> None:
+    with pytest.raises(FormatError, match=message):
+        yaml_rails.parse(data, "fr")
+
+
+def test_over_long_line_is_refused_before_parsing() -> None:
+    value = "Lorem ipsum, dolor sit amet. " * 4000
+    with pytest.raises(FormatError, match="longer than 100,000 characters") as caught:
+        yaml_rails.parse(f"fr:\n  ok: fine\n  k: {value}\n".encode(), "fr")
+    assert caught.value.line == 3 and "'k'" in caught.value.message
+    with pytest.raises(FormatError, match=r"Key '.*' is longer than 10,000 characters"):
+        yaml_rails.parse(f"fr:\n  ? {'k' * 10_001}\n  : v\n".encode(), "fr")
+    with pytest.raises(FormatError, match="Invalid YAML") as caught:  # implicit keys stop at 1024
+        yaml_rails.parse(f"fr:\n  {'k' * 10_001}: v\n".encode(), "fr")
+    assert caught.value.line == 2
+    legal = "x" * 100_000
+    assert yaml_rails.parse(f"fr:\n  k: {legal}\n".encode(), "fr").entries[0].value == legal
 
 
 @pytest.mark.parametrize(

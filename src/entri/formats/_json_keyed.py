@@ -13,12 +13,12 @@ from typing import Any
 
 from entri.formats._json_common import (
     CANONICAL,
+    NULL,
     Layout,
     Node,
     Raw,
     literal,
     load,
-    skip_tokens,
 )
 from entri.formats.catalog import PLURAL_CATEGORIES, Catalog, Entry, FormatError
 from entri.formats.gcpause import gc_paused
@@ -34,6 +34,11 @@ _KEY_PIECE = re.compile(r"\\[.\\]|\\|[^.\\]+|\.")
 
 Segment = str | int
 Path = tuple[Segment, ...]
+
+LITERAL = -2
+"""Memo token of an entry read from a number or boolean: its text is the JSON spelling."""
+NULL_TOKEN = -3
+"""Memo token of an entry read from `null`: the key exists, without a value."""
 
 
 @dataclass(frozen=True)
@@ -156,6 +161,18 @@ class _Walker:
     def other(self, path: Path, node: Node) -> None:
         self.memo.others.append((len(self.entries) - 1, path, node))
 
+    def scalar(self, key: str, path: Path, value: Any, in_array: bool) -> None:
+        """A number or boolean is kept as its JSON text (i18next shows `5` as "5"); `null` is
+        a key without a value (i18next: missing) whose `null` stays in the file."""
+        flags = [ARRAY_FLAG] if in_array else []
+        extra: dict[str, Any] = {"path": path} if self.mode.nested else {}
+        if value is None:
+            self.other(path, NULL)
+            self.add(Entry(key=key, flags=flags, extra=extra), path, NULL_TOKEN, None)
+        else:
+            text = str(literal(value))
+            self.add(Entry(key=key, value=text, flags=flags, extra=extra), path, LITERAL, text)
+
     def add(self, entry: Entry, path: Path, token: int, original: str | None) -> None:
         memo = self.memo
         self.entries.append(entry)
@@ -232,7 +249,8 @@ class _Walker:
                     self.walk_array(value, (*path, name), prefix + escape_segment(name) + ".")
                 token = self.token
             else:
-                self.other((*path, name), literal(value))
+                key = prefix + (escape_segment(name) if "." in name or "\\" in name else name) if nested else name
+                self.scalar(key, (*path, name), value, in_array)
         self.token = token
 
     def walk_array(self, items: list[Any], path: Path, prefix: str) -> None:
@@ -250,8 +268,7 @@ class _Walker:
             elif kind is dict or kind is list:
                 self.other((*path, index), Raw("{}" if kind is dict else "[]"))
             else:
-                self.token += skip_tokens(value)
-                self.other((*path, index), literal(value))
+                self.scalar(prefix + str(index), (*path, index), value, True)
 
 
 def parse(data: bytes, language: str, mode: Mode) -> Catalog:
@@ -266,22 +283,32 @@ def parse(data: bytes, language: str, mode: Mode) -> Catalog:
 
 
 def _patch(memo: KeyedMemo, entries: list[Entry]) -> bytes | None:
-    """Re-emit the original bytes with changed texts swapped in; None if the shape changed."""
-    if len(entries) != len(memo.keys):
-        return None
+    """Re-emit the original bytes with changed texts swapped in; None if the shape changed.
+
+    An entry read from `null` may be missing from the catalog (an export leaves out keys
+    without a translation): its `null` simply stays. A number or boolean that changed cannot
+    be patched into a string token: the document is re-serialised then."""
     changes: dict[int, str] = {}
     forms_of = memo.forms
-    for index, (entry, key, token, original) in enumerate(
-        zip(entries, memo.keys, memo.tokens, memo.originals, strict=True)
-    ):
-        if entry.key != key:
+    at = 0
+    for index, (key, token, original) in enumerate(zip(memo.keys, memo.tokens, memo.originals, strict=True)):
+        entry = entries[at] if at < len(entries) else None
+        if token == NULL_TOKEN and (entry is None or entry.key != key):
+            continue
+        if entry is None or entry.key != key:
             return None
-        if token >= 0:
+        at += 1
+        if token >= 0 or token == LITERAL:
             value = entry.value
             if value is None or entry.plurals is not None:
                 return None
             if value != original:
+                if token == LITERAL:
+                    return None
                 changes[token] = value
+        elif token == NULL_TOKEN:
+            if entry.value is not None or entry.plurals is not None:
+                return None
         else:
             plurals, forms = entry.plurals, forms_of[index]
             if plurals is None or entry.value is not None or plurals.keys() != forms.keys():
@@ -289,6 +316,8 @@ def _patch(memo: KeyedMemo, entries: list[Entry]) -> bytes | None:
             for category, (_, form_token, form_original) in forms.items():
                 if plurals[category] != form_original:
                     changes[form_token] = plurals[category]
+    if at != len(entries):
+        return None
     return memo.layout.patch(changes)
 
 
@@ -324,6 +353,7 @@ def _leaves(catalog: Catalog, mode: Mode, memo: KeyedMemo | None) -> list[tuple[
         for anchor, path, node in memo.others:
             anchors.setdefault(survivor[anchor] if anchor >= 0 else -1, []).append((path, node))
     leaves: list[tuple[Path, Node]] = list(anchors.pop(-1, ()))
+    filled: set[Path] = set()
     for entry in catalog.entries:
         index = index_of.get(entry.key, -1)
         forms = memo.forms.get(index) if memo is not None and index >= 0 else None
@@ -340,13 +370,19 @@ def _leaves(catalog: Catalog, mode: Mode, memo: KeyedMemo | None) -> list[tuple[
                 leaves.append(((*parent, name), node))
         elif entry.value is not None:
             if memo is not None and index >= 0 and forms is None:
-                same = memo.originals[index] == entry.value
-                node = memo.layout.token(memo.tokens[index]) if same else entry.value
+                token = memo.tokens[index]
+                node = entry.value
+                if memo.originals[index] == entry.value and token != NULL_TOKEN:
+                    node = Raw(entry.value) if token == LITERAL else memo.layout.token(token)
+                elif token == NULL_TOKEN:
+                    filled.add(memo.path(index))  # a translation now stands where `null` was
                 leaves.append((memo.path(index), node))
             else:
                 leaves.append((_entry_path(entry, mode), entry.value))
         if index >= 0 and index in anchors:
             leaves.extend(anchors.pop(index))
+    if filled:
+        leaves = [(path, node) for path, node in leaves if not (node is NULL and path in filled)]
     return leaves
 
 

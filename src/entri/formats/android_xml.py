@@ -58,6 +58,8 @@ def parse(data: bytes, language: str) -> Catalog:
     entries: list[Entry] = []
     records: list[_Record] = []
     pending: Span | None = None
+    nameless: list[Node] = []
+    others: list[str] = []
     for item in root.content:
         if isinstance(item, Span):
             if item.kind == "comment":
@@ -70,8 +72,19 @@ def parse(data: bytes, language: str) -> Catalog:
         if record is not None:
             records.append(record)
             entries.extend(record.originals)
+        elif item.local in ("string", "plurals", "string-array"):
+            nameless.append(item)
+        elif item.local not in ("eat-comment", "skip"):
+            others.append(item.local)
     indent, unit = _indentation(doc)
     catalog = Catalog(language=language, entries=[_copy(e) for e in entries])
+    if nameless:
+        catalog.warnings.append(xml_safe.unnamed_warning(doc, nameless, "string resource", "a name"))
+    if others:
+        kinds = ", ".join(f"<{k}>" for k in sorted(set(others)))
+        catalog.warnings.append(
+            f"{len(others)} resource(s) that are not strings ({kinds}) kept in the file but not imported"
+        )
     catalog.memo = _Memo(doc=doc, records=records, indent=indent, unit=unit)
     return catalog
 

@@ -104,11 +104,11 @@ def parse(data: bytes, language: str) -> Catalog:
             records.append(_Record(name, token, value))
             entries.append(Entry(key=name, value=value))
             token += 1
-        elif kind is dict or kind is list:
+        else:
+            # gen-l10n refuses a message that is not a string (null, a number, an object): so
+            # do we, naming it, rather than keep it out of the project unseen.
             line, column = layout.position(key_token)
             raise FormatError(f"ARB message {name!r} must be a string", line=line, column=column)
-        else:
-            others.append((position, anchor, name, to_node(value)))
     for target, meta in metas.items():
         index = index_of.get(target)
         if index is None:

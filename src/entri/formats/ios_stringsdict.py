@@ -59,10 +59,18 @@ def parse(data: bytes, language: str) -> Catalog:
         raise FormatError("A stringsdict must have a <dict> at its root")
     catalog = Catalog(language=language)
     records: list[_Record] = []
+    kept: list[str] = []
     for key, value in plist.items():
         record = _read_key(key, value, catalog.entries)
         if record is not None:
             records.append(record)
+        else:
+            kept.append(key)
+    if kept:
+        shown = ", ".join(repr(k[:60]) for k in kept[:5]) + (", …" if len(kept) > 5 else "")
+        catalog.warnings.append(
+            f"{len(kept)} key(s) without a plural rule Entri can edit ({shown}) kept in the file but not imported"
+        )
     spans: dict[Path, Node] = {}
     if doc.root.local == "plist" and doc.root.children:
         _collect(doc, doc.root.children[0], (), spans)

@@ -119,6 +119,7 @@ def parse_text(data: bytes, language: str, *, template: bool) -> Catalog:
     catalog = Catalog(language=language)
     memo = PoMemo(decoded, [], None, "", {}, language)
     seen: set[Identity] = set()
+    extra_forms = 0
     for segment in segments:
         if isinstance(segment, str):
             memo.segments.append(segment)
@@ -145,9 +146,16 @@ def parse_text(data: bytes, language: str, *, template: bool) -> Catalog:
         except FormatError as exc:
             raise FormatError(exc.message, line=exc.line or segment.line) from None
         catalog.entries.append(entry)
+        if "unmapped_forms" in entry.extra:
+            extra_forms += 1
         memo.segments.append(_Unit(identity, segment.text, snapshot_entry(entry)))
         if segment.previous:
             memo.previous[identity] = segment.previous
+    if extra_forms:
+        catalog.warnings.append(
+            f"{extra_forms} message(s) have more msgstr[n] forms than the Plural-Forms header allows: "
+            "the extra forms are kept in the file but not imported"
+        )
     catalog.memo = memo
     return catalog
 

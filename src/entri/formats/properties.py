@@ -15,9 +15,14 @@ from dataclasses import dataclass
 import javaproperties
 
 from entri.formats.catalog import Catalog, Entry, FormatError
+from entri.formats.limits import MAX_KEY, MAX_VALUE, key_too_long, value_too_long
 from entri.formats.text import Decoded, decode
 
 _U_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+_RAW_KEY = re.compile(r"[ \t\f]*([^\\:=\s]*(?:\\.[^\\:=\s]*)*)[ \t\f]*[:=]?[ \t\f]*")
+"""Leading blanks, the raw key, the separator (unrolled, linear on a 15 MB line)."""
+_ESCAPE_WEIGHT = 5
+"""`\\uXXXX` is the longest escape: 6 characters for 1, so `len - 5 * backslashes` is a lower bound."""
 _COMMENT_MARK = re.compile(r"^[ \t\f]*[#!] ?")
 
 
@@ -43,7 +48,7 @@ def _detect(data: bytes) -> Decoded:
         data.decode("utf-8")
     except UnicodeDecodeError:
         return decode(data, "iso-8859-1")
-    if any(b >= 0x80 for b in data):
+    if not data.isascii():
         return decode(data, "utf-8")
     return decode(data, "iso-8859-1")
 
@@ -57,8 +62,66 @@ def _comment_text(source: str) -> str:
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
+def _lower_bound(raw: str) -> int:
+    """Fewest characters `raw` can decode to."""
+    return len(raw) - _ESCAPE_WEIGHT * raw.count("\\")
+
+
+def _continues(line: str) -> bool:
+    """Whether a line ends in an odd number of backslashes (the logical line goes on)."""
+    return (len(line) - len(line.rstrip("\\"))) % 2 == 1
+
+
+def _is_comment(line: str) -> bool:
+    return line.lstrip(" \t\f")[:1] in ("#", "!")
+
+
+def _is_continuation(lines: list[str], index: int) -> bool:
+    """Whether line `index` goes on the logical line above it (a comment never continues,
+    but a line that only looks like one may itself be a continuation)."""
+    while index > 0 and _continues(lines[index - 1]):
+        if not _is_comment(lines[index - 1]):
+            return True
+        index -= 1
+    return False
+
+
+def _prescan(text: str) -> None:
+    """Refuse an over-long key or value before javaproperties (~0.3 µs per character) reads it.
+
+    Only lines longer than the key limit are looked at. A physical line holds at most one key
+    and one value, so the decoded-length lower bound of each never refuses a legal file.
+    """
+    threshold = min(MAX_KEY, MAX_VALUE)
+    if len(text) <= threshold:
+        return
+    lines = text.replace("\r", "\n").split("\n") if "\r" in text else text.split("\n")
+    if max(map(len, lines)) <= threshold:
+        return
+    for index, line in enumerate(lines):
+        if len(line) <= threshold:
+            continue
+        continuation = _is_continuation(lines, index)
+        if continuation:
+            bound = _lower_bound(line.lstrip(" \t\f"))
+            if bound > MAX_VALUE:
+                raise value_too_long(None, bound, line=index + 1, at_least=True)
+            continue
+        if _is_comment(line):
+            continue
+        match = _RAW_KEY.match(line)
+        assert match is not None  # every part of the pattern may be empty
+        key = match.group(1)
+        if _lower_bound(key) > MAX_KEY:
+            raise key_too_long(key, line=index + 1)
+        bound = _lower_bound(line[match.end() :])
+        if bound > MAX_VALUE:
+            raise value_too_long(key, bound, line=index + 1, at_least=True)
+
+
 def parse(data: bytes, language: str) -> Catalog:
     decoded = _detect(data)
+    _prescan(decoded.text)
     try:
         elements = list(javaproperties.parse(decoded.text))
         document = javaproperties.PropertiesFile.loads(decoded.text)

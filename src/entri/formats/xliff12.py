@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from entri.formats import _xml_patch, xml_safe
+from entri.formats import _xliff_inline, _xml_patch, xml_safe
 from entri.formats.catalog import Catalog, Entry, EntryState, FormatError, singular
 from entri.formats.xml_safe import Node, XmlDocument
 
@@ -75,6 +75,7 @@ def parse(data: bytes, language: str) -> Catalog:
         catalog.headers = {k: v for k, v in files[0].attrs.items() if k in FILE_DEFAULTS and v != FILE_DEFAULTS[k]}
     units: list[_Unit] = []
     bodies: dict[str, Node] = {}
+    nameless: list[Node] = []
     for index, file in enumerate(files):
         namespace = "" if len(files) == 1 else file.attrs.get("original", f"file{index + 1}")
         body = file.first("body")
@@ -85,9 +86,12 @@ def parse(data: bytes, language: str) -> Catalog:
             if node.local == "trans-unit":
                 unit = _read_unit(doc, node, namespace, body)
                 if unit is None:
+                    nameless.append(node)
                     continue
                 units.append(unit)
                 catalog.entries.append(unit.original)
+    if nameless:
+        catalog.warnings.append(xml_safe.unnamed_warning(doc, nameless, "<trans-unit>", "id or resname"))
     catalog.memo = _Memo(doc=doc, units=units, bodies=bodies)
     catalog.entries = [_copy(e) for e in catalog.entries]
     return catalog
@@ -128,8 +132,8 @@ def _read_unit(doc: XmlDocument, node: Node, namespace: str, body: Node) -> _Uni
             if parts.get("linenumber"):
                 ref += ":" + str(parts["linenumber"])
             entry.references.append(ref)
-    if source is not None:
-        entry.source = xml_safe.text_value(doc, source)
+    if source is not None and not source.self_closing:
+        entry.source = xml_safe.text_value(doc, source)  # `<source/>`: the project had no source text
     if target is not None:
         entry.value = xml_safe.text_value(doc, target)
         if attrs.get("approved") == "yes":
@@ -169,9 +173,13 @@ def render(catalog: Catalog) -> bytes:
     return "".join(out).encode("utf-8")
 
 
+def _inner(value: str, original: Node | None = None) -> str:
+    return _xliff_inline.inner(value, "1.2", _xliff_inline.element_names(original))
+
+
 def _target(entry: Entry, value: str) -> str:
     state = f' state="{STATE_OUT[entry.state]}"' if entry.state is not None else ""
-    return f"<target{state}>{xml_safe.render_value(value)}</target>"
+    return f"<target{state}>{_inner(value)}</target>"
 
 
 def _unit(entry: Entry, indent: str, step: str) -> str:
@@ -185,14 +193,15 @@ def _unit(entry: Entry, indent: str, step: str) -> str:
         attrs += ' approved="yes"'
     inner = indent + step
     lines = [f"{indent}<trans-unit {attrs}>"]
-    if entry.source is not None:
-        lines.append(f"{inner}<source>{xml_safe.render_value(entry.source)}</source>")
+    # XLIFF 1.2 requires <source>; a key without source text gets an empty one (docs/formats/xliff.md).
+    source = "<source/>" if entry.source is None else f"<source>{_inner(entry.source)}</source>"
+    lines.append(inner + source)
     if entry.value is not None:
         lines.append(inner + _target(entry, entry.value))
     if entry.description is not None:
-        lines.append(f'{inner}<note from="description">{xml_safe.render_value(entry.description)}</note>')
+        lines.append(f'{inner}<note from="description">{xml_safe.escape_text(entry.description)}</note>')
     if entry.context is not None:
-        lines.append(f'{inner}<note from="meaning">{xml_safe.render_value(entry.context)}</note>')
+        lines.append(f'{inner}<note from="meaning">{xml_safe.escape_text(entry.context)}</note>')
     for ref in entry.references:
         file, sep, line = ref.rpartition(":") if ":" in ref else (ref, "", "")
         group = f'{inner}<context-group purpose="location">'
@@ -215,7 +224,7 @@ def _render_patched(catalog: Catalog, memo: _Memo) -> bytes:
             continue
         original = unit.original
         if entry.source != original.source and unit.source is not None and entry.source is not None:
-            patches.append(_xml_patch.replace_inner(doc, unit.source, xml_safe.render_value(entry.source)))
+            patches.append(_xml_patch.replace_inner(doc, unit.source, _inner(entry.source, unit.source)))
         state_changed = entry.state != original.state
         if entry.value != original.value or state_changed:
             patches.extend(_patch_target(doc, unit, entry, state_changed))
@@ -250,7 +259,7 @@ def _patch_target(doc: XmlDocument, unit: _Unit, entry: Entry, state_changed: bo
     if state_changed:
         tag = _xml_patch.set_attr(tag, "state", STATE_OUT[entry.state] if entry.state else None)
     unchanged = entry.value == unit.original.value
-    inner = doc.inner_raw(target) if unchanged else xml_safe.render_value(entry.value)
+    inner = doc.inner_raw(target) if unchanged else _inner(entry.value, target)
     if target.self_closing:
         tag = tag[:-2].rstrip() + ">"
     return [(target.start, target.end, f"{tag}{inner}</{target.name}>")]

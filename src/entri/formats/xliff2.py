@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from entri.formats import _xml_patch, xml_safe
+from entri.formats import _xliff_inline, _xml_patch, xml_safe
 from entri.formats.catalog import Catalog, Entry, EntryState, FormatError, singular
 from entri.formats.xml_safe import Node, XmlDocument
 
@@ -60,6 +60,7 @@ def parse(data: bytes, language: str) -> Catalog:
             catalog.headers["id"] = files[0].attrs["id"]
     units: list[_Unit] = []
     by_namespace: dict[str, Node] = {}
+    nameless: list[Node] = []
     for index, file in enumerate(files):
         namespace = "" if len(files) == 1 else file.attrs.get("id", f"f{index + 1}")
         by_namespace.setdefault(namespace, file)
@@ -67,12 +68,15 @@ def parse(data: bytes, language: str) -> Catalog:
             if node.local == "unit":
                 unit = _read_unit(doc, node, namespace)
                 if unit is None:
+                    nameless.append(node)
                     continue
                 units.append(unit)
                 copy = unit.original.bare()
                 copy.references = list(unit.original.references)
                 copy.extra = dict(unit.original.extra)
                 catalog.entries.append(copy)
+    if nameless:
+        catalog.warnings.append(xml_safe.unnamed_warning(doc, nameless, "<unit>", "id or name"))
     catalog.memo = _Memo(doc=doc, units=units, files=by_namespace)
     return catalog
 
@@ -101,8 +105,9 @@ def _read_unit(doc: XmlDocument, node: Node, namespace: str) -> _Unit | None:
     sources, targets, any_source, any_target = [], [], False, False
     for part in parts:
         source, target = part.first("source"), part.first("target")
-        source_text = xml_safe.text_value(doc, source) if source is not None else ""
-        any_source = any_source or source is not None
+        has_source = source is not None and not source.self_closing  # `<source/>`: no source text
+        source_text = xml_safe.text_value(doc, source) if source is not None and has_source else ""
+        any_source = any_source or has_source
         sources.append(source_text)
         if target is not None:
             any_target = True
@@ -142,6 +147,10 @@ def render(catalog: Catalog) -> bytes:
     return "".join(out).encode("utf-8")
 
 
+def _inner(value: str, original: Node | None = None) -> str:
+    return _xliff_inline.inner(value, "2.0", _xliff_inline.element_names(original))
+
+
 def _unit(entry: Entry, index: int, indent: str, step: str) -> str:
     """Canonical `<unit>`: id = key when it is a valid NMTOKEN, else generated plus `name`."""
     if _NMTOKEN.match(entry.key):
@@ -157,14 +166,14 @@ def _unit(entry: Entry, index: int, indent: str, step: str) -> str:
     written = [(c, v) for c, v in notes if v is not None]
     if written:
         lines.append(f"{i1}<notes>")
-        lines.extend(f'{i2}<note category="{c}">{xml_safe.render_value(v)}</note>' for c, v in written)
+        lines.extend(f'{i2}<note category="{c}">{xml_safe.escape_text(v)}</note>' for c, v in written)
         lines.append(f"{i1}</notes>")
     state = f' state="{STATE_OUT[entry.state]}"' if entry.state is not None else ""
     lines.append(f"{i1}<segment{state}>")
-    if entry.source is not None:
-        lines.append(f"{i2}<source>{xml_safe.render_value(entry.source)}</source>")
+    # A segment requires <source>; a key without source text gets an empty one (docs/formats/xliff.md).
+    lines.append(i2 + ("<source/>" if entry.source is None else f"<source>{_inner(entry.source)}</source>"))
     if entry.value is not None:
-        lines.append(f"{i2}<target>{xml_safe.render_value(entry.value)}</target>")
+        lines.append(f"{i2}<target>{_inner(entry.value)}</target>")
     lines += [f"{i1}</segment>", f"{indent}</unit>"]
     return "\n".join(lines)
 
@@ -192,7 +201,7 @@ def _render_patched(catalog: Catalog, memo: _Memo) -> bytes:
                 node = seg.first("source")
                 if node is not None:
                     value = entry.source if index == 0 else ""
-                    patches.append(_xml_patch.replace_inner(doc, node, xml_safe.render_value(value)))
+                    patches.append(_xml_patch.replace_inner(doc, node, _inner(value, node)))
         if entry.value != original.value:
             for index, seg in enumerate(segments):
                 target_value = entry.value if index == 0 or entry.value is None else ""
@@ -215,7 +224,7 @@ def _patch_target(doc: XmlDocument, segment: Node, value: str | None) -> list[tu
     target = segment.first("target")
     if value is None:
         return [(*_xml_patch.removal_span(doc.text, target), "")] if target is not None else []
-    inner = xml_safe.render_value(value)
+    inner = _inner(value, target)
     if target is not None:
         return [_xml_patch.replace_inner(doc, target, inner)]
     source = segment.first("source")

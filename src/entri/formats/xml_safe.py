@@ -379,3 +379,11 @@ def is_markup(value: str, *, cdata_counts: bool = False) -> bool:
 def render_value(value: str) -> str:
     """Inverse of `text_value`: raw when the value is markup, escaped text otherwise."""
     return value if is_markup(value) else escape_text(value)
+
+
+def unnamed_warning(doc: XmlDocument, nodes: list[Node], what: str, missing: str) -> str:
+    """The import warning for elements that cannot become entries (no name to key them by):
+    they stay in the stored file, and the user hears about them."""
+    line, _ = _line_col(doc.text, nodes[0].start)
+    many = f"{len(nodes)} {what} elements" if len(nodes) > 1 else f"a {what} element"
+    return f"{many} without {missing} (first at line {line}) kept in the file but not imported"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from babel import Locale
@@ -21,41 +21,31 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from entri.formats import _nesting
 from entri.formats._yaml_scalars import plain_ok, scalar
+from entri.formats._yaml_walk import (
+    CATEGORIES,
+    MERGE,
+    NULL,
+    RESOLVER,
+    STR,
+    SYMBOL,
+    Item,
+    Slot,
+    Use,
+    Walker,
+    compose,
+    deref,
+    is_list_shape,
+)
 from entri.formats.catalog import PLURAL_CATEGORIES, Catalog, Entry, FormatError
+from entri.formats.limits import MAX_KEY, MAX_VALUE, key_too_long, long_lines, value_too_long
 from entri.formats.plurals import cldr_categories
 from entri.formats.text import Decoded, decode
 
-MAX_DEPTH = 100
-MAX_NODES = 2_000_000
-"""Unique nodes; aliases are not expanded, so a billion-laughs document stays small."""
-
-_STR = "tag:yaml.org,2002:str"
-_MERGE = "tag:yaml.org,2002:merge"
-_RESOLVER = VersionedResolver(version=(1, 2))
-_CATEGORIES = frozenset(PLURAL_CATEGORIES)
 _PROPERTIES = re.compile(r"(?:[&!][^\s]*\s+)*")
-_YAML11_WORDS = frozenset(["y", "n", "yes", "no", "true", "false", "on", "off", "null", "~"])
-
-
-@dataclass
-class _Slot:
-    start: int
-    end: int
-    style: str | None
-    in_flow: bool
-    value: str
-
-
-@dataclass
-class _Item:
-    path: tuple[str, ...]
-    value: _Slot | None = None
-    plurals: dict[str, _Slot] = field(default_factory=dict)
 
 
 @dataclass
@@ -64,21 +54,10 @@ class _Memo:
     shape: str
     """`rails`, `plain`, `list` or `empty`."""
     root_key: str | None
-    items: dict[str, _Item]
+    items: dict[str, Item]
 
 
 # ---------------------------------------------------------------- reading
-
-
-def _tag(node: Node) -> str:
-    return str(node.tag)
-
-
-def _is_text(node: Node) -> bool:
-    """A string the app would translate: str tag, and not a Ruby symbol (`:day`)."""
-    if not isinstance(node, ScalarNode) or _tag(node) != _STR:
-        return False
-    return not (node.style is None and str(node.value).startswith(":"))
 
 
 def _looks_like_locale(name: str, language: str) -> bool:
@@ -94,114 +73,54 @@ def _looks_like_locale(name: str, language: str) -> bool:
     return True
 
 
-class _Walker:
-    def __init__(self, language: str) -> None:
-        self.only_other = cldr_categories(language) == ("other",)
-        self.seen: set[int] = set()
-        self.items: dict[str, _Item] = {}
-        self.entries: list[Entry] = []
-
-    def slot(self, node: ScalarNode, in_flow: bool) -> _Slot:
-        return _Slot(node.start_mark.index, node.end_mark.index, node.style, in_flow, str(node.value))
-
-    def plural(self, node: Node, explicit: bool) -> dict[str, ScalarNode] | None:
-        if not isinstance(node, MappingNode) or not node.value:
-            return None
-        forms: dict[str, ScalarNode] = {}
-        for key, value in node.value:
-            if not isinstance(key, ScalarNode) or str(key.value) not in _CATEGORIES or not _is_text(value):
-                return None
-            forms[str(key.value)] = value
-        if len(forms) >= 2 or explicit or (self.only_other and "other" in forms):
-            return forms
-        return None
-
-    def add(self, path: tuple[str, ...], node: Node, in_flow: bool, explicit: bool = False) -> bool:
-        key = ".".join(path)
-        forms = self.plural(node, explicit)
-        if forms is not None:
-            flow = bool(getattr(node, "flow_style", False))
-            item = _Item(path, plurals={c: self.slot(n, flow) for c, n in forms.items()})
-            self.entries.append(Entry(key=key, plurals={c: str(n.value) for c, n in forms.items()}))
-        elif _is_text(node):
-            assert isinstance(node, ScalarNode)
-            item = _Item(path, value=self.slot(node, in_flow))
-            self.entries.append(Entry(key=key, value=str(node.value)))
-        else:
-            return False
-        self.entries[-1].extra["path"] = path
-        self.items[key] = item
-        return True
-
-    def visit(self, node: Node) -> bool:
-        """False for an alias of a node already seen; counts nodes against the cap."""
-        if id(node) in self.seen:
-            return False
-        self.seen.add(id(node))
-        if len(self.seen) > MAX_NODES:
-            raise FormatError(f"YAML document has more than {MAX_NODES} nodes")
-        return True
-
-    def walk(self, node: Node, path: tuple[str, ...], in_flow: bool) -> None:
-        if not self.visit(node):
-            return
-        if len(path) > MAX_DEPTH:
-            raise FormatError(f"YAML nested deeper than {MAX_DEPTH} levels", line=node.start_mark.line + 1)
-        if path and self.add(path, node, in_flow):
-            return
-        if not isinstance(node, MappingNode):
-            return  # sequences, numbers, booleans, null, symbols: kept verbatim in the text
-        names: set[str] = set()
-        for key, value in node.value:
-            if not isinstance(key, ScalarNode) or _tag(key) == _MERGE:
-                continue  # complex keys and merged-in maps are layout, not entries
-            name = str(key.value)
-            if name in names:
-                raise FormatError(f"Duplicate key '{name}'", line=key.start_mark.line + 1)
-            names.add(name)
-            self.walk(value, (*path, name), bool(node.flow_style))
-
-    def walk_list(self, node: SequenceNode) -> None:
-        """go-i18n v1: `- id: x` / `translation: text or {one: .., other: ..}`."""
-        for item in node.value:
-            fields = {str(k.value): v for k, v in item.value}
-            ident = fields["id"]
-            self.visit(ident)
-            if "translation" in fields and self.visit(fields["translation"]):
-                self.add((str(ident.value),), fields["translation"], bool(item.flow_style), explicit=True)
-
-
-def _compose(text: str) -> Node | None:
+def _prescan(text: str) -> None:
+    """Refuse an over-long key or value before ruamel's pure-Python scanner (~1 µs a character)
+    reads it. Only when a line is longer than a key may be: libyaml's C scanner then yields the
+    decoded scalars (90 ms for 15 MB). It is advisory: a document libyaml cannot scan is left to
+    ruamel, whose verdict counts (except for a syntax error on the long line itself), and the
+    import layer checks every entry again."""
+    long = {number for number, _ in long_lines(text, MAX_KEY)}
+    if not long:
+        return
     try:
-        node: Node | None = YAML(typ="safe", pure=True).compose(text)
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
-        if mark is not None:
-            raise FormatError(f"Invalid YAML: {problem}", line=mark.line + 1, column=mark.column + 1) from None
-        raise FormatError(f"Invalid YAML: {problem}") from None
-    except RecursionError:
-        raise FormatError("YAML nested too deeply") from None
-    except (ValueError, TypeError, AttributeError, KeyError) as exc:
-        raise FormatError(f"Invalid YAML: {exc}") from None
-    return node
-
-
-def _is_list_shape(node: Node) -> bool:
-    return isinstance(node, SequenceNode) and all(
-        isinstance(item, MappingNode)
-        and all(isinstance(k, ScalarNode) for k, _ in item.value)
-        and any(str(k.value) == "id" and _is_text(v) for k, v in item.value)
-        for item in node.value
-    )
+        import yaml as libyaml  # type: ignore[import-untyped]  # PyYAML ships no type hints
+        from yaml import CSafeLoader
+    except ImportError:  # pragma: no cover - PyYAML without libyaml: no fast path
+        return
+    last_key: str | None = None
+    expect_key = False
+    try:
+        for token in libyaml.scan(text, Loader=CSafeLoader):
+            kind = type(token).__name__
+            if kind == "KeyToken":
+                expect_key = True
+                continue
+            if kind == "ScalarToken":
+                line = token.start_mark.line + 1
+                if expect_key:
+                    last_key = token.value
+                    if len(token.value) > MAX_KEY:
+                        raise key_too_long(token.value, line=line)
+                elif len(token.value) > MAX_VALUE:
+                    raise value_too_long(last_key, len(token.value), line=line)
+            expect_key = False
+    except libyaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        if mark is not None and mark.line + 1 in long:
+            # Same verdict as ruamel's (an implicit key is limited to 1024 characters, ...),
+            # without its pure-Python scan of the whole long line first.
+            raise FormatError(f"Invalid YAML: {exc.problem}", line=mark.line + 1, column=mark.column + 1) from None
+    except libyaml.YAMLError:
+        return
 
 
 def parse(data: bytes, language: str) -> Catalog:
     decoded = decode(data)
-    root = _compose(decoded.text)
-    walker = _Walker(language)
+    _prescan(decoded.text)
+    root = compose(decoded.text)
+    walker = Walker(language)
     root_key: str | None = None
-    if root is None or (isinstance(root, ScalarNode) and _tag(root) == "tag:yaml.org,2002:null"):
+    if root is None or (isinstance(root, ScalarNode) and str(root.tag) == NULL):
         shape = "empty"
     elif isinstance(root, MappingNode):
         shape = "plain"
@@ -214,11 +133,11 @@ def parse(data: bytes, language: str) -> Catalog:
             ):
                 shape, root_key = "rails", str(key.value)
         if shape == "rails":
-            walker.visit(root)
+            walker.count(None)
             walker.walk(root.value[0][1], (), False)
         else:
             walker.walk(root, (), False)
-    elif _is_list_shape(root):
+    elif is_list_shape(root):
         shape = "list"
         walker.walk_list(root)  # type: ignore[arg-type]
     else:
@@ -243,8 +162,11 @@ def _leaf(entry: Entry) -> str | dict[str, str] | None:
 
 
 def _render_canonical(catalog: Catalog) -> bytes:
-    """`---`, root key = language, two-space indent, one scalar per line (decisions 27)."""
-    items = [(e.key, leaf) for e in catalog.entries if (leaf := _leaf(e)) is not None]
+    """`---`, root key = language, two-space indent, one scalar per line (decisions 27).
+
+    An entry without a value is written `~` (Rails: missing); a branch whose keys are list
+    indexes (`day_names.0` …) is written as a YAML list, holes as `~`."""
+    items = [(e.key, _leaf(e)) for e in catalog.entries]
     tree = _nesting.build(items)
     only_other = cldr_categories(catalog.language) == ("other",)
     lines = ["---"]
@@ -265,7 +187,7 @@ def _unfold(branch: _nesting.Branch[Any], only_other: bool) -> _nesting.Branch[A
             kids = child.children
             looks_plural = (
                 kids
-                and all(k in _CATEGORIES and isinstance(v, str) for k, v in kids.items())
+                and all(k in CATEGORIES and isinstance(v, str) for k, v in kids.items())
                 and (len(kids) >= 2 or (only_other and "other" in kids))
             )
             if looks_plural:
@@ -283,70 +205,196 @@ def _key(name: str) -> str:
     return f"? {text}\n:" if len(text) > 1000 else text
 
 
+def _indexes(branch: _nesting.Branch[Any]) -> int | None:
+    """Length of the list a branch stands for, when its keys are dense list indexes."""
+    names = branch.children
+    if not names or not all(n.isascii() and n.isdigit() and n == str(int(n)) for n in names):
+        return None
+    size = max(int(n) for n in names) + 1
+    return size if size < 2 * len(names) + 2 else None
+
+
 def _emit(branch: _nesting.Branch[Any], indent: str, lines: list[str]) -> None:
     for name, child in branch.children.items():
-        key = _key(name).replace("\n", "\n" + indent)
-        if isinstance(child, _nesting.Branch):
-            lines.append(f"{indent}{key}:")
-            _emit(child, indent + "  ", lines)
-        elif isinstance(child, dict):
-            lines.append(f"{indent}{key}:")
-            lines.extend(f"{indent}  {c}: {scalar(t)}" for c, t in child.items())
+        _emit_node(f"{indent}{_key(name).replace(chr(10), chr(10) + indent)}:", child, indent, lines)
+
+
+def _emit_node(head: str, child: Any, indent: str, lines: list[str]) -> None:
+    inner = indent + "  "
+    if isinstance(child, _nesting.Branch):
+        lines.append(head)
+        size = _indexes(child)
+        if size is None:
+            _emit(child, inner, lines)
         else:
-            lines.append(f"{indent}{key}: {scalar(child)}")
+            for index in range(size):  # Rails style: the items at the key's indentation
+                _emit_node(f"{indent}-", child.children.get(str(index)), indent, lines)
+    elif isinstance(child, dict):
+        lines.append(head)
+        lines.extend(f"{inner}{c}: {scalar(t)}" for c, t in child.items())
+    else:
+        lines.append(f"{head} {'~' if child is None else scalar(child)}")
+
+
+def _same_kind(text: str, tag: str) -> bool:
+    """Whether `text` written plain reads back as the same kind of scalar (a number stays a
+    number, `:day` stays a symbol); strings are never written plain on this test."""
+    if tag == STR:
+        return False
+    if tag == "symbol":
+        return SYMBOL.fullmatch(text) is not None
+    return "\n" not in text and text == text.strip() and RESOLVER.resolve(ScalarNode, text, (True, False)) == tag
+
+
+def _write(text: str | None, slot: Slot, in_flow: bool) -> str:
+    """A scalar for `slot`'s place: typed values stay plain when they keep their kind."""
+    if text is None:
+        return "~"
+    if _same_kind(text, slot.tag):
+        return text
+    return scalar(text, slot.style if slot.alias is None else None, in_flow)
+
+
+def _is_null(item: Item) -> bool:
+    """An entry without a value in the file: absent from the catalog means still absent."""
+    if item.value is not None:
+        return item.value.value is None
+    return not item.plurals
+
+
+class _Patcher:
+    """Span edits for one render: own scalars, alias occurrences and shared (aliased) subtrees."""
+
+    def __init__(self, catalog: Catalog, memo: _Memo) -> None:
+        self.memo = memo
+        self.text = memo.decoded.text
+        self.wanted = {e.key: e for e in catalog.entries if _leaf(e) is not None}
+        self.edits: list[tuple[int, int, str]] = []
+        self.uses: dict[int, tuple[Use, list[tuple[Slot, str]]]] = {}
+
+    def desired(self, key: str, category: str | None) -> str | None:
+        entry = self.wanted.get(key)
+        if entry is None:
+            return None
+        if category is None:
+            return entry.value
+        return (entry.plurals or {}).get(category)
+
+    def current(self, slot: Slot) -> str | None:
+        """What the document will hold at `slot`'s node once patched."""
+        while True:
+            if slot.owner is not None:
+                found = self.desired(*slot.owner)
+                return found if found is not None else slot.value
+            if slot.alias is None:
+                return slot.value
+            slot = slot.alias
+
+    def slot(self, slot: Slot, value: str) -> None:
+        if slot.use is not None:
+            self.uses.setdefault(id(slot.use), (slot.use, []))[1].append((slot, value))
+        elif slot.alias is not None:
+            if value != self.current(slot.alias):
+                self.edits.append((slot.start, slot.end, _write(value, slot.alias, slot.in_flow)))
+        elif value != slot.value:
+            self.own(slot, value)
+
+    def own(self, slot: Slot, value: str) -> None:
+        original = self.text[slot.start : slot.end]
+        prefix = _PROPERTIES.match(original)
+        keep = prefix.group(0) if prefix else ""
+        body = original[len(keep) :]
+        end = slot.start + len(keep) + len(body.rstrip(" \t\n") if body[:1] in "|>" else body)
+        start, written = slot.start + len(keep), _write(value, slot, slot.in_flow)
+        if start == end:  # `key:` with nothing after it: ruamel's mark may sit on the next line
+            while start > 0 and self.text[start - 1] in " \t\n":
+                start -= 1
+            end, written = start, " " + written
+        self.edits.append((start, end, written))
+
+    def shared(self, everything: bool) -> None:
+        """Alias uses whose entries no longer all equal their anchor get a literal copy."""
+        for use, pairs in self.uses.values():
+            if everything or any(value != self.current(slot.alias) for slot, value in pairs if slot.alias):
+                self.edits.append((use.start, use.end, self.literal(use.target, use.path)))
+
+    def literal(self, node: Any, path: tuple[str, ...]) -> str:
+        """A flow-style copy of an aliased subtree, with the values the catalog wants."""
+        target = deref(node)
+        item = self.memo.items.get(".".join(path))
+        if isinstance(target, ScalarNode):
+            slot = item.value if item is not None and item.value is not None else Walker.own_slot(target, True, None)
+            value = self.desired(".".join(path), None) if item is not None else None
+            return _write(value if value is not None else self.current(slot), slot, True)
+        if isinstance(target, SequenceNode):
+            return "[" + ", ".join(self.literal(v, (*path, str(i))) for i, v in enumerate(target.value)) + "]"
+        if item is not None and item.plurals:
+            forms = []
+            for category, slot in item.plurals.items():
+                value = self.desired(".".join(path), category)
+                forms.append(f"{category}: {_write(value if value is not None else self.current(slot), slot, True)}")
+            return "{" + ", ".join(forms) + "}"
+        pairs = [f"{scalar(name, None, True)}: {self.literal(v, (*path, name))}" for name, v in _pairs(target)]
+        return "{" + ", ".join(pairs) + "}"
+
+
+def _pairs(node: Node) -> list[tuple[str, Any]]:
+    """A mapping's effective members: explicit keys, then merged ones not already there."""
+    explicit = [(str(deref(k).value), v) for k, v in node.value if str(deref(k).tag) != MERGE]
+    names = {name for name, _ in explicit}
+    out = list(explicit)
+    for key, value in node.value:
+        if str(deref(key).tag) != MERGE:
+            continue
+        sources = deref(value).value if isinstance(deref(value), SequenceNode) else [value]
+        for source in sources:
+            for name, member in _pairs(deref(source)):
+                if name not in names:
+                    names.add(name)
+                    out.append((name, member))
+    return out
 
 
 def _render_patched(catalog: Catalog, memo: _Memo) -> bytes:
-    edits: list[tuple[int, int, str]] = []
+    patcher = _Patcher(catalog, memo)
+    wanted = patcher.wanted
     structural = False
-    wanted: dict[str, Entry] = {}
-    for entry in catalog.entries:
-        if _leaf(entry) is not None:
-            wanted[entry.key] = entry
     for key, item in memo.items.items():
-        found = wanted.get(key)
-        if found is None:
-            structural = True
-            continue
-        entry = found
-        if item.value is not None and entry.value is not None and entry.plurals is None:
-            _patch(memo.decoded.text, item.value, entry.value, edits)
+        entry = wanted.get(key)
+        if entry is None:
+            structural = structural or not _is_null(item)
+        elif item.value is not None and entry.value is not None and entry.plurals is None:
+            patcher.slot(item.value, entry.value)
         elif item.plurals and entry.plurals is not None and set(entry.plurals) == set(item.plurals):
-            for category, slot in item.plurals.items():
-                _patch(memo.decoded.text, slot, entry.plurals[category], edits)
+            for category, form in item.plurals.items():
+                patcher.slot(form, entry.plurals[category])
         else:
             structural = True
     if any(key not in memo.items for key in wanted):
         structural = True
-    if structural:
-        return _render_structural(catalog, memo)
+    patcher.shared(everything=structural)
     text = memo.decoded.text
-    for start, end, replacement in sorted(edits, reverse=True):
+    for start, end, replacement in sorted(patcher.edits, reverse=True):
         text = text[:start] + replacement + text[end:]
+    if structural:
+        return _render_structural(catalog, memo, text)
     return memo.decoded.encode(text)
 
 
-def _patch(text: str, slot: _Slot, value: str, edits: list[tuple[int, int, str]]) -> None:
-    if value == slot.value:
-        return
-    original = text[slot.start : slot.end]
-    prefix = _PROPERTIES.match(original)
-    keep = prefix.group(0) if prefix else ""
-    body = original[len(keep) :]
-    end = slot.start + len(keep) + len(body.rstrip(" \t\n") if body[:1] in "|>" else body)
-    edits.append((slot.start + len(keep), end, scalar(value, slot.style, slot.in_flow)))
+def _render_structural(catalog: Catalog, memo: _Memo, text: str) -> bytes:
+    """Keys were added or removed: edit ruamel's round-trip document and let it re-emit.
 
-
-def _render_structural(catalog: Catalog, memo: _Memo) -> bytes:
-    """Keys were added or removed: edit ruamel's round-trip document and let it re-emit."""
+    `text` is the original with the span edits already made, aliased subtrees among them
+    spelled out: ruamel shares an aliased mapping between its places, so an edit at one place
+    must not go through it."""
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096
-    mapping, sequence, offset = _detect_indent(memo.decoded.text)
+    mapping, sequence, offset = _detect_indent(text)
     yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
-    yaml.explicit_start = memo.decoded.text.lstrip().startswith("---")
+    yaml.explicit_start = text.lstrip().startswith("---")
     try:
-        document = yaml.load(memo.decoded.text)
+        document = yaml.load(text)
     except YAMLError as exc:  # pragma: no cover - the same text composed fine in parse()
         raise FormatError(f"Invalid YAML: {exc}") from None
     if memo.shape == "empty" or document is None:
@@ -360,13 +408,13 @@ def _render_structural(catalog: Catalog, memo: _Memo) -> bytes:
             if item is None:
                 document.append(CommentedMap([("id", key), ("translation", _yaml_value(leaf))]))
             elif _changed(memo.items.get(key), leaf):
-                item["translation"] = _yaml_value(leaf)
+                item["translation"] = _yaml_value(leaf, memo.items.get(key))
     else:
         top = document[memo.root_key] if memo.shape == "rails" else document
         for key, item in memo.items.items():
             parent = _descend(top, item.path[:-1])
-            if key not in wanted and parent is not None:
-                parent.pop(item.path[-1], None)
+            if key not in wanted and parent is not None and not _is_null(item):
+                _remove(parent, item.path[-1])
         for key, leaf in wanted.items():
             original = memo.items.get(key)
             if original is not None and not _changed(original, leaf):
@@ -374,26 +422,58 @@ def _render_structural(catalog: Catalog, memo: _Memo) -> bytes:
             path = original.path if original else tuple(_nesting.path_of(key, set(wanted)))
             node = top
             for segment in path[:-1]:
-                child = node.get(segment)
-                if not isinstance(child, dict):
+                child = _get(node, segment)
+                if not isinstance(child, dict | list):
                     child = CommentedMap()
-                    node[segment] = child
+                    _set(node, segment, child)
                 node = child
-            node[path[-1]] = _yaml_value(leaf)
+            _set(node, path[-1], _yaml_value(leaf, original))
     buffer = io.StringIO()
     yaml.dump(document, buffer)
     return memo.decoded.encode(buffer.getvalue())
 
 
+def _index(node: list[Any], segment: str) -> int | None:
+    return int(segment) if segment.isascii() and segment.isdigit() else None
+
+
+def _get(node: Any, segment: str) -> Any:
+    if isinstance(node, list):
+        index = _index(node, segment)
+        return node[index] if index is not None and index < len(node) else None
+    return node.get(segment)
+
+
+def _set(node: Any, segment: str, value: Any) -> None:
+    """Into a mapping, or a list (a new index past the end pads with nulls)."""
+    if isinstance(node, list) and (index := _index(node, segment)) is not None:
+        node.extend([None] * (index + 1 - len(node)))
+        node[index] = value
+    elif isinstance(node, list):
+        raise FormatError(f"Cannot add key '{segment}' to a YAML list")
+    else:
+        node[segment] = value
+
+
+def _remove(parent: Any, segment: str) -> None:
+    """A removed list item becomes `~`, so the items after it keep their index (their keys)."""
+    if isinstance(parent, list):
+        index = _index(parent, segment)
+        if index is not None and index < len(parent):
+            parent[index] = None
+    else:
+        parent.pop(segment, None)
+
+
 def _descend(node: Any, path: tuple[str, ...]) -> Any:
     for segment in path:
-        if not isinstance(node, dict) or segment not in node:
+        node = _get(node, segment) if isinstance(node, dict | list) else None
+        if node is None:
             return None
-        node = node[segment]
-    return node if isinstance(node, dict) else None
+    return node if isinstance(node, dict | list) else None
 
 
-def _changed(item: _Item | None, leaf: str | dict[str, str]) -> bool:
+def _changed(item: Item | None, leaf: str | dict[str, str]) -> bool:
     if item is None:
         return True
     if isinstance(leaf, dict):
@@ -401,8 +481,22 @@ def _changed(item: _Item | None, leaf: str | dict[str, str]) -> bool:
     return item.value is None or item.value.value != leaf
 
 
-def _yaml_value(leaf: str | dict[str, str]) -> Any:
-    def one(text: str) -> str:
+_NATIVE: dict[str, Any] = {
+    "tag:yaml.org,2002:int": lambda t: int(t, 0) if t[:2].lower() in ("0x", "0o") else int(t),
+    "tag:yaml.org,2002:float": float,
+    "tag:yaml.org,2002:bool": lambda t: t.lower() == "true",
+}
+
+
+def _yaml_value(leaf: str | dict[str, str], item: Item | None = None) -> Any:
+    slot = item.value if item is not None else None
+
+    def one(text: str) -> Any:
+        if slot is not None and slot.tag in _NATIVE and _same_kind(text, slot.tag):
+            try:
+                return _NATIVE[slot.tag](text)  # a number stays a number
+            except ValueError:
+                pass
         return text if plain_ok(text) else DoubleQuotedScalarString(text)
 
     if isinstance(leaf, dict):
