@@ -112,7 +112,10 @@ def test_overlong_key_in_last_entry_writes_nothing(tenant, client, seeded, forma
     before = snapshot(client, tenant.headers, seeded, ["en", "fr"])
     response = do_import(client, tenant.headers, seeded, "fr", format_id, content, overwrite=True)
     assert response.status_code == 400, response.text
-    assert messages(response) == f"content: key '{'k' * 60}…' is longer than 10000 characters"
+    # Slow parsers refuse it themselves, before parsing all of it, with the line (formats/limits.py).
+    assert re.fullmatch(
+        rf"content: [Kk]ey '{'k' * 60}…' is longer than 10,?000 characters( \(line \d+\))?", messages(response)
+    )
     assert snapshot(client, tenant.headers, seeded, ["en", "fr"]) == before
 
 
