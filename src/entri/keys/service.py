@@ -103,6 +103,10 @@ class KeyRef:
     is_plural: bool
     description: str | None
     context: str | None
+    fresh: bool = False
+    """Created by `add_keys` in the current transaction: it can have no translation yet, so the
+    write path inserts its values without looking for existing rows (a wrong flag only costs a
+    retry: the insert skips conflicts and reports them)."""
 
 
 def key_refs(session: Session, *, project_id: str) -> dict[tuple[str, str], KeyRef]:
@@ -172,6 +176,7 @@ def add_keys(session: Session, *, project: Project, items: Sequence[KeyFields], 
                 is_plural=fields.is_plural,
                 description=fields.description,
                 context=fields.context,
+                fresh=True,
             )
         )
         tags.extend((key_id, t, i) for i, t in enumerate(dict.fromkeys(fields.tags)))

@@ -217,8 +217,13 @@ def write(
     now = utcnow()
     changes: list[Change] = []
     for language, plans in by_language.items():
-        stored = store.fetch(session, project_id=project.id, language=language, key_ids=[p.write.key.id for p in plans])
+        # Keys created in this transaction have no rows yet: nothing to read (keys/service.KeyRef).
+        known = [p.write.key.id for p in plans if not getattr(p.write.key, "fresh", False)]
+        stored = store.fetch(session, project_id=project.id, language=language, key_ids=known)
         changes.extend(_apply(session, plans, stored, actor=actor, action=action, now=now, skip_existing=skip_existing))
+    for plan in planned:
+        if getattr(plan.write.key, "fresh", False):
+            setattr(plan.write.key, "fresh", False)  # noqa: B010  (it has rows now: read them next time)
     return changes
 
 

@@ -126,12 +126,12 @@ def fetch(session: Session, *, project_id: str, language: str, key_ids: Sequence
 
 
 def insert(session: Session, rows: Sequence[Sequence[Any]]) -> None:
-    """New translation rows (ROW_COLUMNS order). On PostgreSQL a concurrent creator may have
-    inserted the same (key, language) since we looked: that is a lost race, retried."""
+    """New translation rows (ROW_COLUMNS order). A concurrent creator (PostgreSQL) may have
+    inserted the same (key, language) since we looked, or a key flagged fresh was not: either
+    way the row is skipped, counted, and the transaction retried on fresh data."""
     if not rows:
         return
-    postgres = session.get_bind().dialect.name == "postgresql"
-    inserted = insert_rows(session, _TABLE, ROW_COLUMNS, rows, skip_conflicts=postgres)
+    inserted = insert_rows(session, _TABLE, ROW_COLUMNS, rows, skip_conflicts=True)
     if inserted != len(rows):
         raise LostRace(f"{len(rows) - inserted} translations were created concurrently")
 
