@@ -11,7 +11,9 @@ the two tables are inside `insert_s`, as in the SQLite floor.
     python bench/floor_import_pg.py [N] [--url postgresql://postgres@127.0.0.1:5432] [--method executemany|copy]
 
 `executemany` (default) mirrors the SQLite floor statement for statement (psycopg 3 pipelines
-it); `copy` uses COPY FROM STDIN, the fastest way PostgreSQL can take rows.
+it); `copy` uses COPY FROM STDIN, the fastest way PostgreSQL can take rows. Beyond the shared
+floor's fields it prints `cpu_s` (this process, timed part only) and `db_cpu_s` (its PostgreSQL
+backend, read from /proc: the database runs on the same machine).
 """
 
 from __future__ import annotations
@@ -25,6 +27,16 @@ import uuid
 
 import psycopg
 from floor_data import make_tree, nested_bytes
+
+
+def backend_cpu(pid: int) -> float:
+    """utime + stime of a PostgreSQL backend on this machine (0 when /proc cannot see it)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def scratch_name() -> str:
@@ -43,7 +55,7 @@ def main() -> None:
     with psycopg.connect(f"{args.url}/postgres", autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), time.process_time()
         data = json.loads(blob)
         rows: list[tuple[str, str]] = []
 
@@ -57,6 +69,7 @@ def main() -> None:
         walk("", data)
         t1 = time.perf_counter()
         with psycopg.connect(f"{args.url}/{name}") as con:
+            db_cpu0 = backend_cpu(con.info.backend_pid)
             con.execute(
                 "create table keys(id bigint generated always as identity primary key, project_id int, name text,"
                 " unique(project_id, name))"
@@ -83,7 +96,8 @@ def main() -> None:
                         ((ids[n], "en", v) for n, v in rows),
                     )
             con.commit()
-        t2 = time.perf_counter()
+            db_cpu = backend_cpu(con.info.backend_pid) - db_cpu0
+        t2, cpu = time.perf_counter(), time.process_time() - cpu0
     finally:
         with psycopg.connect(f"{args.url}/postgres", autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -97,6 +111,8 @@ def main() -> None:
                 "floor_s": round(t2 - t0, 3),
                 "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
                 "method": args.method,
+                "cpu_s": round(cpu, 3),
+                "db_cpu_s": round(db_cpu, 3),
             }
         )
     )

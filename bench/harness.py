@@ -13,7 +13,9 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -79,6 +81,11 @@ def checkout_info(src: Path) -> dict[str, Any]:
     }
 
 
+def exit_on_sigterm() -> None:
+    """`timeout` or a kill ends the bench through SystemExit, so the server and scratch database go too."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+
 # ---------------------------------------------------------------- floors
 
 
@@ -88,13 +95,35 @@ def run_floor(script: Path, keys: int, *extra: str) -> dict[str, Any]:
         raise SystemExit(
             f"floor script not found: {script}\n(the shared floor is expected at ../shared/bench/ beside the repo root)"
         )
+    before = children_cpu()
     out = subprocess.run(
         [sys.executable, str(script), str(keys), *extra], capture_output=True, text=True, check=False
     )
     if out.returncode != 0:
         raise SystemExit(f"{script.name} failed:\n{out.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    result["process_cpu_s"] = round(children_cpu() - before, 3)
     return result
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def generator_cpu(keys: int) -> float:
+    """CPU seconds of a process that only starts, imports what the shared floor imports and builds the
+    floor's file: subtracted from the shared floor's process CPU, it leaves the CPU of its timed part
+    (parse + insert), which the floor itself reports only as wall time."""
+    code = (
+        "import json, os, random, resource, sqlite3, string, sys, tempfile, time\n"
+        f"sys.path.insert(0, {str(ROOT / 'bench')!r})\n"
+        "from floor_data import make_tree, nested_bytes\n"
+        f"nested_bytes(make_tree({keys}))\n"
+    )
+    before = children_cpu()
+    subprocess.run([sys.executable, "-c", code], check=True)
+    return children_cpu() - before
 
 
 # ---------------------------------------------------------------- PostgreSQL scratch databases

@@ -44,6 +44,7 @@ from harness import (
     Server,
     checkout_info,
     cpu_seconds,
+    exit_on_sigterm,
     machine_info,
     pg_backend_pids,
     pg_version,
@@ -158,6 +159,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
     args.src = args.src.resolve()
+    exit_on_sigterm()
     driver = args.driver if args.driver != "auto" else ("wrk" if shutil.which("wrk") else "threads")
     if driver == "wrk" and shutil.which("wrk") is None:
         raise SystemExit("wrk not found: apt-get install wrk (or --driver threads)")
