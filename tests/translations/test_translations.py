@@ -210,3 +210,26 @@ def test_removing_a_language_hides_and_adding_back_restores(tenant, client, setu
     assert client.get(f"{base}/de/history", headers=tenant.headers).json()[0]["newValue"] == "Startseite"
     data = client.get(f"/api/projects/{pid}/translations/de", headers=tenant.headers).json()["data"]
     assert data[0]["value"] == "Startseite"
+
+
+def test_listing_written_without_the_response_model_still_matches_it(tenant, client):
+    """The listing route writes its JSON directly (the hot path): it must still be exactly what
+    its documented model describes, timestamps and plural forms included."""
+    from entri.translations.schemas import TranslationPage
+
+    project = tenant.project(targetLanguages=["fr"])
+    base = f"/api/projects/{project['_id']}"
+    plain = client.post(f"{base}/keys", json={"key": "a", "sourceValue": "A"}, headers=tenant.headers).json()
+    plural = client.post(f"{base}/keys", json={"key": "b", "isPlural": True}, headers=tenant.headers).json()
+    client.put(f"{base}/keys/{plain['_id']}/translations/fr", json={"value": "Ah"}, headers=tenant.headers)
+    forms = {"other": "{n} bs", "one": "{n} b"}
+    client.put(f"{base}/keys/{plural['_id']}/translations/fr", json={"pluralForms": forms}, headers=tenant.headers)
+    client.post(f"{base}/keys", json={"key": "c"}, headers=tenant.headers)
+    page = client.get(f"{base}/translations/fr", headers=tenant.headers)
+    assert page.headers["content-type"] == "application/json"
+    body = page.json()
+    assert TranslationPage.model_validate(body).model_dump(mode="json") == body
+    rows = {r["key"]: r for r in body["data"]}
+    assert list(rows["b"]["pluralForms"]) == ["one", "other"]
+    assert rows["a"]["updatedAt"].endswith("Z") and len(rows["a"]["updatedAt"]) == 24
+    assert rows["c"]["status"] == "untranslated" and rows["c"]["updatedAt"] is None

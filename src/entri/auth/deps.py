@@ -11,7 +11,6 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy.orm import Session
 
 from entri.auth import service as auth_service
 from entri.auth.csrf import require_csrf
@@ -21,9 +20,7 @@ from entri.core.deps import READ_METHODS, get_database
 from entri.core.errors import Forbidden, Unauthorized
 from entri.core.permissions import RANK, Role
 from entri.core.principal import Principal
-from entri.organizations import service as orgs
 from entri.tokens import service as tokens
-from entri.tokens.models import ApiToken
 
 SESSION_COOKIE = "entri_session"
 SECURE_SESSION_COOKIE = "__Host-entri_session"
@@ -35,19 +32,14 @@ def session_cookie_name(settings: Settings) -> str:
     return SECURE_SESSION_COOKIE if settings.cookie_secure else SESSION_COOKIE
 
 
-def _principal_from_token(session: Session, token: ApiToken) -> Principal:
-    member = (
-        orgs.member_profile(session, organization_id=token.organization_id, user_id=token.created_by)
-        if token.created_by
-        else None
-    )
-    if token.created_by and member is None:
+def _principal_from_token(token: tokens.TokenGrant) -> Principal:
+    if token.created_by and token.member_role is None:
         # The member who made it left the organization: their tokens leave with them.
         raise Unauthorized("Invalid, expired or revoked API token")
     role = token.role
-    if member is not None and RANK[Role(member.role)] < RANK[Role(role)]:
-        role = member.role  # demoted since: the token is demoted too
-    name = f"{member.name} (token: {token.name})" if member else f"API token: {token.name}"
+    if token.member_role is not None and RANK[Role(token.member_role)] < RANK[Role(role)]:
+        role = token.member_role  # demoted since: the token is demoted too
+    name = f"{token.member_name} (token: {token.name})" if token.member_role else f"API token: {token.name}"
     return Principal(
         organization_id=token.organization_id,
         role=role,
@@ -91,7 +83,7 @@ async def get_principal(request: Request) -> Principal:
             token = tokens.authenticate(session, value=value)
             if token is None:
                 raise Unauthorized("Invalid, expired or revoked API token")
-            principal = _principal_from_token(session, token)
+            principal = _principal_from_token(token)
             record = tokens.needs_use_record(token)
         else:
             settings: Settings = request.app.state.settings

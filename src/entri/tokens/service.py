@@ -11,15 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from entri.core.clock import utcnow
 from entri.core.errors import BadRequest, Forbidden, NotFound
 from entri.core.ids import new_id
 from entri.core.permissions import RANK, Permission, Role
+from entri.core.prepared import Prepared, json_value
 from entri.core.principal import Principal
 from entri.core.security import hash_token, random_secret
+from entri.organizations.models import Membership, User
 from entri.tokens.models import ApiToken
 
 TOKEN_PREFIX = "entri_"
@@ -161,19 +163,84 @@ USE_RECORD_INTERVAL_SECONDS = 60
 """Last use is recorded to the minute: what a token list needs, and one write a minute at most."""
 
 
-def authenticate(session: Session, *, value: str) -> ApiToken | None:
+@dataclass(frozen=True, slots=True)
+class TokenGrant:
+    """A live token with what authentication needs of its creator's membership, read in one query
+    on every token-authenticated request (core/prepared.py)."""
+
+    id: str
+    organization_id: str
+    project_id: str | None
+    name: str
+    scopes: list[str]
+    role: str
+    created_by: str | None
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    member_name: str | None
+    """The creator's name, None when the creator has left the organization (or there is none)."""
+    member_role: str | None
+
+
+_GRANT = Prepared(
+    select(
+        ApiToken.id,
+        ApiToken.organization_id,
+        ApiToken.project_id,
+        ApiToken.name,
+        ApiToken.scopes,
+        ApiToken.role,
+        ApiToken.created_by,
+        ApiToken.expires_at,
+        ApiToken.last_used_at,
+        User.name,
+        Membership.role,
+    )
+    .select_from(ApiToken)
+    .outerjoin(User, User.id == ApiToken.created_by)
+    .outerjoin(
+        Membership,
+        (Membership.user_id == ApiToken.created_by) & (Membership.organization_id == ApiToken.organization_id),
+    )
+    .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None))
+)
+
+
+def _aware(value: str | datetime | None) -> datetime | None:
+    """A timestamp as the driver returns it (text on SQLite) as an aware UTC datetime."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
+def authenticate(session: Session, *, value: str) -> TokenGrant | None:
     """The live token for `value`, or None if unknown, revoked or expired. Reads only: see
     `record_use`, which the caller runs when `needs_use_record` says so."""
     if not value.startswith(TOKEN_PREFIX) or len(value) > 200:
         return None
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(value)))
-    now = utcnow()
-    if row is None or row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
+    rows = _GRANT.rows(session, {"token_hash": hash_token(value)})
+    if not rows:
         return None
-    return row
+    tid, org, project, name, scopes, role, by, expires, used, member_name, member_role = rows[0]
+    grant = TokenGrant(
+        tid,
+        org,
+        project,
+        name,
+        json_value(scopes) or [],
+        role,
+        by,
+        _aware(expires),
+        _aware(used),
+        member_name,
+        member_role,
+    )
+    if grant.expires_at is not None and grant.expires_at <= utcnow():
+        return None
+    return grant
 
 
-def needs_use_record(token: ApiToken) -> bool:
+def needs_use_record(token: TokenGrant) -> bool:
     last = token.last_used_at
     return last is None or (utcnow() - last).total_seconds() > USE_RECORD_INTERVAL_SECONDS
 

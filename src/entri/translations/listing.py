@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, func, select
@@ -10,6 +9,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Executable
 
 from entri.core.db import refresh_statistics
+from entri.core.prepared import Prepared, json_value
 from entri.keys.models import Key
 from entri.projects.models import Project
 from entri.translations.models import Translation
@@ -51,10 +51,9 @@ LISTING_COLUMNS = (
 )
 
 
-@cache
 def _page_query() -> Executable:
-    """One page of keys with their translation, built once: constructing the expression costs
-    more than running it, and only the bound values change between requests."""
+    """One page of keys with their translation: the page of key ids is cut from the listing
+    index first and only those keys are joined."""
     order = (Key.namespace, Key.sort_name, Key.id)
     page_ids = (
         select(Key.id)
@@ -84,12 +83,12 @@ def list_for_language(
     filter the page of keys is cut from the covering index first and only those keys are
     joined, so a deep page costs the same as the first one.
     """
-    join = and_(Translation.key_id == Key.id, Translation.language == language)
-    order = (Key.namespace, Key.sort_name, Key.id)
     if status is None:
         params = {"project_id": project.id, "language": language, "offset": offset, "limit": limit}
-        # Through the connection: plain Core rows skip the ORM's result processing.
-        return list(session.connection().execute(_page_query(), params).all()), project.key_count
+        return [_plain(r) for r in _PAGE.rows(session, params)], project.key_count
+    # Filtered by status: rarer, built per call (building expressions costs, see _PAGE).
+    join = and_(Translation.key_id == Key.id, Translation.language == language)
+    order = (Key.namespace, Key.sort_name, Key.id)
     query = select(*LISTING_COLUMNS).outerjoin(Translation, join).where(Key.project_id == project.id)
     if status == "untranslated":
         cond: ColumnElement[bool] = (Translation.id.is_(None)) | (Translation.status == "untranslated")
@@ -104,4 +103,20 @@ def list_for_language(
         )
     total = int(session.scalar(count_query) or 0)
     rows = session.connection().execute(query.where(cond).order_by(*order).offset(offset).limit(limit)).all()
-    return list(rows), total
+    return [tuple(r) for r in rows], total
+
+
+_PAGE = Prepared(_page_query())
+"""Compiled once per dialect, run on the cursor (core/prepared.py): the API's hottest read."""
+_FORMS = 4
+"""Position of plural_forms in LISTING_COLUMNS."""
+
+
+def _plain(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A driver row with its JSON decoded; the timestamp stays as the driver gave it (text on
+    SQLite), which the response shaper formats (core/prepared.py: timestamp_iso)."""
+    if row[_FORMS] is None:
+        return row
+    out = list(row)
+    out[_FORMS] = json_value(out[_FORMS])
+    return tuple(out)

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from entri.core.clock import iso
+from entri.core.prepared import timestamp_iso
 from entri.core.schemas import Meta, RequestModel, ResponseModel
 from entri.core.vocabularies import PLURAL_CATEGORIES
 from entri.keys.models import Key
@@ -258,7 +259,7 @@ def _shape(
     version: int,
     by: str | None,
     by_name: str | None,
-    at: datetime | None,
+    at: datetime | str | None,
 ) -> dict[str, Any]:
     """One translation as JSON; a translation never written (version 0) reads as `untranslated`.
 
@@ -283,7 +284,7 @@ def _shape(
         "version": version,
         "updatedBy": by,
         "updatedByName": by_name,
-        "updatedAt": iso(at),
+        "updatedAt": timestamp_iso(at),
     }
 
 
