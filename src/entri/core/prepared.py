@@ -23,21 +23,23 @@ class Prepared:
 
     def __init__(self, statement: Executable) -> None:
         self._statement = statement
-        self._compiled: dict[str, tuple[str, tuple[str, ...] | None]] = {}
+        self._compiled: dict[str, tuple[str, tuple[str, ...] | None, dict[str, Any]]] = {}
 
-    def _for(self, session: Session) -> tuple[str, tuple[str, ...] | None]:
+    def _for(self, session: Session) -> tuple[str, tuple[str, ...] | None, dict[str, Any]]:
         dialect = session.get_bind().dialect
         found = self._compiled.get(dialect.name)
         if found is None:
             compiled = self._statement.compile(dialect=dialect)  # type: ignore[attr-defined]
             order = tuple(compiled.positiontup) if compiled.positional else None
-            found = self._compiled[dialect.name] = (str(compiled), order)
+            # Literals in the statement (`- 1`) are bind parameters too, with their values.
+            found = self._compiled[dialect.name] = (str(compiled), order, dict(compiled.params))
         return found
 
     def rows(self, session: Session, params: Mapping[str, Any]) -> Sequence[tuple[Any, ...]]:
         """All rows, in the session's transaction."""
-        sql, order = self._for(session)
-        bound: Any = tuple(params[name] for name in order) if order is not None else dict(params)
+        sql, order, literals = self._for(session)
+        values = {**literals, **params} if literals else params
+        bound: Any = tuple(values[name] for name in order) if order is not None else dict(values)
         cursor = session.connection().connection.cursor()
         try:
             cursor.execute(sql, bound)

@@ -272,6 +272,7 @@ def _apply_changes(session: Session, *, project: Project, key: Key, changes: dic
             raise Conflict(f"Key '{new_name}' already exists in namespace '{new_namespace}'")
         key.name, key.name_hash, key.namespace = new_name, name_hash(new_name), new_namespace
         key.sort_name = new_name[:SORT_PREFIX]
+        projects.keys_reordered(session, project_id=project.id)
     if "description" in changes:
         key.description = changes["description"]
     if "context" in changes:

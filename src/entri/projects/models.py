@@ -26,6 +26,9 @@ class Project(Base):
     preferred_model: Mapped[str | None] = mapped_column(String(100), nullable=True)
     settings: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     key_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    keys_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Bumped by every change that may move keys in the listing order (create, delete, rename):
+    the listing's cached page anchors are valid for one revision."""
     """Kept by keys.service in the transaction that adds or deletes keys: listings read the
     total from here instead of counting 100k index entries on every page."""
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -152,14 +152,25 @@ def lock_project(session: Session, *, project_id: str) -> None:
 
 
 def adjust_key_count(session: Session, *, project_id: str, delta: int) -> None:
-    """Atomic in SQL (`key_count + delta`), so concurrent writers never lose a change."""
+    """Atomic in SQL (`key_count + delta`), so concurrent writers never lose a change. Keys came
+    or went, so the listing order changed too (`keys_revision`)."""
     if delta:
         session.execute(
             update(Project)
             .where(Project.id == project_id)
-            .values(key_count=Project.key_count + delta)
+            .values(key_count=Project.key_count + delta, keys_revision=Project.keys_revision + 1)
             .execution_options(synchronize_session=False)
         )
+
+
+def keys_reordered(session: Session, *, project_id: str) -> None:
+    """A key was renamed or moved to another namespace: its place in the listing changed."""
+    session.execute(
+        update(Project)
+        .where(Project.id == project_id)
+        .values(keys_revision=Project.keys_revision + 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def require_language(project: Project, language: str) -> None:

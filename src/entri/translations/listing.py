@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, func, select
+from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, func, select, tuple_
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Executable
 
@@ -51,21 +53,69 @@ LISTING_COLUMNS = (
 )
 
 
-def _page_query() -> Executable:
+_ORDER = (Key.namespace, Key.sort_name, Key.id)
+"""The listing order, matching index ix_keys_listing."""
+
+
+def _page_query(*, anchored: bool) -> Executable:
     """One page of keys with their translation: the page of key ids is cut from the listing
-    index first and only those keys are joined."""
-    order = (Key.namespace, Key.sort_name, Key.id)
-    page_ids = (
-        select(Key.id)
-        .where(Key.project_id == bindparam("project_id"))
-        .order_by(*order)
+    index first and only those keys are joined. `anchored` starts the index walk at a cached
+    anchor key instead of the first key (see `_anchor_for`)."""
+    page_ids = select(Key.id).where(Key.project_id == bindparam("project_id"))
+    if anchored:
+        start = tuple_(bindparam("a_ns"), bindparam("a_sort"), bindparam("a_id"))
+        page_ids = page_ids.where(tuple_(*_ORDER) >= start)
+    page = (
+        page_ids.order_by(*_ORDER)
         .offset(bindparam("offset", type_=Integer))
         .limit(bindparam("limit", type_=Integer))
         .subquery()
     )
     join = and_(Translation.key_id == Key.id, Translation.language == bindparam("language"))
-    query = select(*LISTING_COLUMNS).join(page_ids, page_ids.c.id == Key.id).outerjoin(Translation, join)
-    return query.order_by(*order)
+    query = select(*LISTING_COLUMNS).join(page, page.c.id == Key.id).outerjoin(Translation, join)
+    return query.order_by(*_ORDER)
+
+
+def _anchor_query() -> Executable:
+    """Every ANCHOR_EVERY-th key of a project in listing order: one walk of the index."""
+    position = (func.row_number().over(order_by=_ORDER) - 1).label("position")
+    ranked = select(*_ORDER, position).where(Key.project_id == bindparam("project_id")).subquery()
+    every = bindparam("every", type_=Integer)
+    return select(ranked.c.namespace, ranked.c.sort_name, ranked.c.id).where(ranked.c.position % every == 0)
+
+
+ANCHOR_EVERY = 500
+_ANCHORED_FROM = 2 * ANCHOR_EVERY
+_ANCHOR_PROJECTS = 256
+_anchors: OrderedDict[str, tuple[int, list[tuple[str, str, str]]]] = OrderedDict()
+_anchors_lock = threading.Lock()
+
+
+def _anchor_for(session: Session, project: Project, offset: int) -> tuple[tuple[str, str, str], int] | None:
+    """The key where the walk to `offset` can start, and the offset left from there.
+
+    OFFSET walks the index entry by entry: page 1,000 of a 100k-key project cost 4.6 ms of
+    SQLite time against 0.3 ms for page 1. Anchors (the key at every 500th position) are read
+    once per project and per `keys_revision` (bumped by every create, delete and rename), kept
+    for the 256 projects read last, so any page starts at most 499 entries from its anchor.
+    """
+    if offset < _ANCHORED_FROM:
+        return None
+    with _anchors_lock:
+        cached = _anchors.get(project.id)
+        if cached is not None:
+            _anchors.move_to_end(project.id)
+    if cached is None or cached[0] != project.keys_revision:
+        rows = _ANCHORS.rows(session, {"project_id": project.id, "every": ANCHOR_EVERY})
+        cached = (project.keys_revision, [(r[0], r[1], r[2]) for r in rows])
+        with _anchors_lock:
+            _anchors[project.id] = cached
+            while len(_anchors) > _ANCHOR_PROJECTS:
+                _anchors.popitem(last=False)
+    index = offset // ANCHOR_EVERY
+    if index >= len(cached[1]):
+        return None
+    return cached[1][index], offset - index * ANCHOR_EVERY
 
 
 def list_for_language(
@@ -84,8 +134,12 @@ def list_for_language(
     joined, so a deep page costs the same as the first one.
     """
     if status is None:
-        params = {"project_id": project.id, "language": language, "offset": offset, "limit": limit}
-        return [_plain(r) for r in _PAGE.rows(session, params)], project.key_count
+        params: dict[str, Any] = {"project_id": project.id, "language": language, "offset": offset, "limit": limit}
+        anchor = _anchor_for(session, project, offset)
+        if anchor is None:
+            return [_plain(r) for r in _PAGE.rows(session, params)], project.key_count
+        (params["a_ns"], params["a_sort"], params["a_id"]), params["offset"] = anchor
+        return [_plain(r) for r in _ANCHORED_PAGE.rows(session, params)], project.key_count
     # Filtered by status: rarer, built per call (building expressions costs, see _PAGE).
     join = and_(Translation.key_id == Key.id, Translation.language == language)
     order = (Key.namespace, Key.sort_name, Key.id)
@@ -106,8 +160,10 @@ def list_for_language(
     return [tuple(r) for r in rows], total
 
 
-_PAGE = Prepared(_page_query())
+_PAGE = Prepared(_page_query(anchored=False))
 """Compiled once per dialect, run on the cursor (core/prepared.py): the API's hottest read."""
+_ANCHORED_PAGE = Prepared(_page_query(anchored=True))
+_ANCHORS = Prepared(_anchor_query())
 _FORMS = 4
 """Position of plural_forms in LISTING_COLUMNS."""
 
