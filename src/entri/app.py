@@ -1,4 +1,5 @@
-"""Builds the FastAPI app: every router under `/api` and again under `/api/v1` (spec §3.1)."""
+"""Builds the FastAPI app: every router under `/api` and again under `/api/v1`
+(docs/api-decisions.md, "API versions")."""
 
 from __future__ import annotations
 

@@ -156,7 +156,7 @@ V1_PREFIX = "/api/v1"
 
 
 class VersionAliasMiddleware:
-    """`/api/v1/...` is the same handler as `/api/...` (spec §3.1).
+    """`/api/v1/...` is the same handler as `/api/...` (docs/api-decisions.md, "API versions").
 
     Rewriting the path once is cheaper than registering every route twice: route matching
     walks the route list on each request, and a second copy doubled that walk.

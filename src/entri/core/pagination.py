@@ -1,4 +1,4 @@
-"""Page/limit parsing and the `{data, meta}` envelope (decisions.md 17)."""
+"""Page/limit parsing and the `{data, meta}` envelope (docs/api-decisions.md, "Pagination")."""
 
 from __future__ import annotations
 

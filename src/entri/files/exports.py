@@ -4,7 +4,8 @@ When the same (language, namespace, format) was imported before, the stored file
 layout: its entries get today's values, entries of deleted or untranslated keys drop out, new
 keys are appended, and the codec patches only what changed. Otherwise the codec renders its
 canonical style. Untranslated keys are omitted, except in PO, POT and XLIFF, which keep them
-with an empty target (decisions.md 6, 25). Bilingual formats (those and CSV) carry the source text.
+with an empty target (docs/api-decisions.md, "Import and export", "Empty strings").
+Bilingual formats (those and CSV) carry the source text.
 """
 
 from __future__ import annotations

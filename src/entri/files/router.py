@@ -1,4 +1,4 @@
-"""Import & export routes (spec §4.6, decisions.md 6, 7, 24)."""
+"""Import & export routes (docs/api-decisions.md, "Import and export", "Limits")."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 The reader is YAML 1.2 (ruamel), but the files we write are read by Psych and PyYAML,
 which are YAML 1.1: `no`, `on`, `~`, `1.0`, `08:30` are not strings there. Hence a
-deliberately conservative notion of "safe to leave unquoted" (decisions.md item 27).
+deliberately conservative notion of "safe to leave unquoted" (docs/api-decisions.md, "YAML").
 """
 
 from __future__ import annotations

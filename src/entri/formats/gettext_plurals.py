@@ -2,7 +2,7 @@
 
 The header comes from an uploaded file, so it is parsed by a tiny recursive-descent parser for
 the C ternary grammar gettext accepts (never `eval`, never `gettext.c2py`, which is undocumented)
-with a length cap and a nesting cap. The mapping follows formats.md §1: indexes are matched to
+with a length cap and a nesting cap. The mapping follows docs/formats/gettext.md: indexes are matched to
 CLDR categories by evaluating both rules over the same integers, because gettext index order
 differs between files (babel's Arabic puts `other` at 4, GNOME's `ar.po` at 5) and gettext
 `nplurals` never tells which CLDR categories exist.
@@ -192,7 +192,7 @@ def is_template(header: str) -> bool:
 def plural_forms(header: str, language: str) -> PluralForms:
     """Parse a `Plural-Forms` value and map each index to a CLDR category of `language`.
 
-    Rules (formats.md §1): an index reached by no integer is `other` (Transifex ru/pl
+    Rules (docs/formats/gettext.md): an index reached by no integer is `other` (Transifex ru/pl
     `nplurals=4`); an index covering several categories is `other` if `other` is among them
     (fr index 1 = other + many), else its most frequent category. Two indexes claiming the same
     category is a malformed header: the first index keeps the category, later ones' texts are

@@ -1,6 +1,6 @@
 """gettext PO codec (format id `po`).
 
-Mapping (decisions.md 26, formats.md po/pot): key = msgid, context = msgctxt, source = msgid
+Mapping (docs/api-decisions.md "PO", docs/formats/gettext.md): key = msgid, context = msgctxt, source = msgid
 (plural: source_plurals one/other = msgid/msgid_plural), `#.` description, `# ` translator
 comment, `#:` references, `#,` flags. An empty msgstr is "no translation" (value None), because
 PO keeps untranslated units with empty targets. `fuzzy` keeps its value but sets state
@@ -169,7 +169,7 @@ def _same_language(a: str, b: str) -> bool:
 
 
 def canonical_headers(catalog: Catalog, *, template: bool) -> dict[str, str]:
-    """Headers as exported: the catalog's own, plus what decisions.md 26 requires."""
+    """Headers as exported: the catalog's own, plus what the PO mapping requires (docs/api-decisions.md, "PO")."""
     headers = dict(catalog.headers)
     if not template and not _same_language(headers.get("Language", ""), catalog.language):
         headers["Language"] = catalog.language.replace("-", "_")

@@ -4,7 +4,7 @@ A template carries source strings only: every value is `None` on import (a non-e
 a POT is ignored, as xgettext never writes one) and every msgstr is empty on export. The header
 gets `#, fuzzy` and keeps `Plural-Forms: nplurals=INTEGER; plural=EXPRESSION;` unless the
 catalog has a real rule; `charset=CHARSET` reads as UTF-8 and exports as `charset=UTF-8`
-(decisions.md 26). Everything else is the PO codec.
+(the PO mapping: docs/api-decisions.md, "PO"). Everything else is the PO codec.
 """
 
 from __future__ import annotations

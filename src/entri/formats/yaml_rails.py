@@ -6,7 +6,7 @@ YAML 1.2 says so. Every translatable scalar keeps its source span, so an unchang
 re-renders byte-identical and an edit rewrites only that scalar. Structural edits (keys
 added or removed) go through ruamel.yaml's round-trip document instead. Writing for
 consumers (Psych, PyYAML) is the opposite concern: canonical output quotes anything a YAML
-1.1 parser would not read back as the same string (decisions.md item 27).
+1.1 parser would not read back as the same string (docs/api-decisions.md, "YAML").
 """
 
 from __future__ import annotations
@@ -162,7 +162,7 @@ def _leaf(entry: Entry) -> str | dict[str, str] | None:
 
 
 def _render_canonical(catalog: Catalog) -> bytes:
-    """`---`, root key = language, two-space indent, one scalar per line (decisions 27).
+    """`---`, root key = language, two-space indent, one scalar per line (docs/api-decisions.md, "YAML").
 
     An entry without a value is written `~` (Rails: missing); a branch whose keys are list
     indexes (`day_names.0` …) is written as a YAML list, holes as `~`."""

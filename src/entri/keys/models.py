@@ -1,4 +1,4 @@
-"""Translation keys. Identity is (project, namespace, name) (decisions.md 2).
+"""Translation keys. Identity is (project, namespace, name) (docs/api-decisions.md, "Keys").
 
 Uniqueness is enforced on a SHA-256 of the name: names may be 1,000 characters of any script,
 which can exceed PostgreSQL's btree entry limit if indexed directly.

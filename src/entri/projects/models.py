@@ -1,5 +1,5 @@
 """Projects. Target languages are an ordered list on the row: small, always read with the
-project, and removing one only hides its translations (decisions.md 16)."""
+project, and removing one only hides its translations (docs/api-decisions.md, "Projects")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Project routes (spec §4.1, decisions.md 16)."""
+"""Project routes (docs/api-decisions.md, "Projects")."""
 
 from __future__ import annotations
 

@@ -95,7 +95,7 @@ def update_project(
         targets = list(changes["targetLanguages"])  # type: ignore[call-overload]
     new_source = changes.get("sourceLanguage")
     if new_source is not None and new_source != project.source_language:
-        # decisions.md 16: the old source language stays in the project as a target.
+        # The old source language stays in the project as a target (docs/api-decisions.md, "Projects").
         targets = [project.source_language, *targets]
         project.source_language = str(new_source)
     project.target_languages = _dedupe_targets(project.source_language, targets)
