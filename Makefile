@@ -23,6 +23,8 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 bench: $(STAMP)
+	$(BIN)/python bench/import_floor.py --repeat 3
+	$(BIN)/python bench/read_path.py
 	$(BIN)/python bench/api_latency.py
 	$(BIN)/python bench/import_export.py
 

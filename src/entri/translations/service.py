@@ -277,43 +277,13 @@ def _apply(
             ):
                 continue
         status, source = str(status), str(source)
+        state = (value, plurals, status, source, confidence, version + 1, actor.user_id, actor.name, now)
         if row is None:
             translation_id = next(ids)
-            inserts.append(
-                (
-                    translation_id,
-                    key.id,
-                    key.project_id,
-                    write.language,
-                    value,
-                    plurals,
-                    status,
-                    source,
-                    confidence,
-                    version + 1,
-                    actor.user_id,
-                    actor.name,
-                    now,
-                    now,
-                )
-            )
+            inserts.append((translation_id, key.id, key.project_id, write.language, now, *state))
         else:
             translation_id = row.id
-            updates.append(
-                (
-                    value,
-                    plurals,
-                    status,
-                    source,
-                    confidence,
-                    version + 1,
-                    actor.user_id,
-                    actor.name,
-                    now,
-                    row.id,
-                    row.version,
-                )
-            )
+            updates.append((*state, row.id, row.version))
         replaced = row is not None and exists
         changes.append(
             Change(

@@ -27,22 +27,6 @@ _HISTORY = table_of(TranslationHistory.__table__)
 _IN_CHUNK = 900
 LOCK_AT_MOST = 1000
 
-ROW_COLUMNS = (
-    "id",
-    "key_id",
-    "project_id",
-    "language",
-    "value",
-    "plural_forms",
-    "status",
-    "source",
-    "ai_confidence",
-    "version",
-    "updated_by",
-    "updated_by_name",
-    "created_at",
-    "updated_at",
-)
 UPDATE_COLUMNS = (
     "value",
     "plural_forms",
@@ -54,6 +38,9 @@ UPDATE_COLUMNS = (
     "updated_by_name",
     "updated_at",
 )
+"""What a write sets; an UPDATE's parameters are these, then the row's id and version read."""
+ROW_COLUMNS = ("id", "key_id", "project_id", "language", "created_at", *UPDATE_COLUMNS)
+"""A new row: its identity and creation time, then the same state an update sets."""
 HISTORY_COLUMNS = (
     "id",
     "translation_id",
