@@ -238,6 +238,7 @@ def _apply(
     skip_existing: bool,
 ) -> list[Change]:
     inserts: list[tuple[Any, ...]] = []
+    fresh_inserts: list[tuple[Any, ...]] = []
     updates: list[tuple[Any, ...]] = []
     changes: list[Change] = []
     problems: list[str] = []
@@ -280,7 +281,8 @@ def _apply(
         state = (value, plurals, status, source, confidence, version + 1, actor.user_id, actor.name, now)
         if row is None:
             translation_id = next(ids)
-            inserts.append((translation_id, key.id, key.project_id, write.language, now, *state))
+            new_row = (translation_id, key.id, key.project_id, write.language, now, *state)
+            (fresh_inserts if getattr(key, "fresh", False) else inserts).append(new_row)
         else:
             translation_id = row.id
             updates.append((*state, row.id, row.version))
@@ -310,6 +312,7 @@ def _apply(
     if problems:
         raise BadRequest(problems[:MAX_PROBLEMS])
     store.insert(session, inserts)
+    store.insert_fresh(session, fresh_inserts)
     store.update(session, updates)
     history_ids = new_ids("hist", len(changes))
     store.append_history(session, (_history_row(hid, c) for hid, c in zip(history_ids, changes, strict=True)))

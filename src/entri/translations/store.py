@@ -123,6 +123,17 @@ def insert(session: Session, rows: Sequence[Sequence[Any]]) -> None:
         raise LostRace(f"{len(rows) - inserted} translations were created concurrently")
 
 
+def insert_fresh(session: Session, rows: Sequence[Sequence[Any]]) -> None:
+    """Rows of keys created in this transaction: nobody else can have written them, so they go
+    in by COPY on PostgreSQL. Were a key wrongly flagged fresh, the unique index refuses the
+    row (a unique violation) and `retry_transient` runs the transaction again, as for a race.
+    SQLite's executemany is as fast as it goes: the plain conflict-skipping insert."""
+    if rows and session.get_bind().dialect.name == "postgresql":
+        copy_rows(session, _TABLE, ROW_COLUMNS, rows)
+    else:
+        insert(session, rows)
+
+
 def update(session: Session, rows: Sequence[Sequence[Any]]) -> None:
     """Changed rows: UPDATE_COLUMNS values, then id and the version they were read at."""
     if not rows:
