@@ -157,8 +157,9 @@ def roomy_page_cache(session: Session) -> Iterator[None]:
 
     A 100k-key import inserts into a dozen indexes keyed by random ids and hashes; with the
     default 2 MiB cache most of those inserts evict and re-read pages: the 100k-key import took
-    9.8 s with it, 6.2 s with 16 MiB and 6.1 s with 64 MiB (which costs 50 MiB more RSS). The cache is given back when the write is done, so idle pooled connections do
-    not keep it. PostgreSQL's buffers are the server's business: nothing to do there.
+    9.8 s with it, 6.2 s with 16 MiB and 6.1 s with 64 MiB (which costs 50 MiB more RSS).
+    The cache is given back when the write is done, so idle pooled connections do not keep it.
+    PostgreSQL's buffers are the server's business: nothing to do there.
     """
     if _dialect(session).name != "sqlite":
         yield
