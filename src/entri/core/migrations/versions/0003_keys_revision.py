@@ -24,5 +24,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("projects") as batch:
-        batch.drop_column("keys_revision")
+    # A plain ALTER (SQLite >= 3.35 has DROP COLUMN): a batch rebuild of `projects` would drop
+    # the table, and with foreign keys on, cascade-delete every key of every project.
+    op.drop_column("projects", "keys_revision")
