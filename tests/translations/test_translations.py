@@ -233,3 +233,16 @@ def test_listing_written_without_the_response_model_still_matches_it(tenant, cli
     assert list(rows["b"]["pluralForms"]) == ["one", "other"]
     assert rows["a"]["updatedAt"].endswith("Z") and len(rows["a"]["updatedAt"]) == 24
     assert rows["c"]["status"] == "untranslated" and rows["c"]["updatedAt"] is None
+
+
+def test_ai_confidence_with_a_human_source_is_refused_not_dropped(tenant, client):
+    project = tenant.project(targetLanguages=["fr"])
+    base = f"/api/projects/{project['_id']}"
+    key = client.post(f"{base}/keys", json={"key": "k"}, headers=tenant.headers).json()
+    url = f"{base}/keys/{key['_id']}/translations/fr"
+    refused = client.put(url, json={"value": "x", "source": "human", "aiConfidence": 50}, headers=tenant.headers)
+    assert refused.status_code == 400, refused.text
+    assert "aiConfidence" in refused.json()["message"][0]
+    ai = client.put(url, json={"value": "x", "source": "ai", "aiConfidence": 50}, headers=tenant.headers)
+    assert ai.status_code == 200 and ai.json()["aiConfidence"] == 50
+

@@ -124,8 +124,8 @@ def upsert(
         value=body.value,
         plurals=body.pluralForms,
         source=body.source,
-        # Only meaningful with source "ai" (the API's contract): ignored otherwise.
-        ai_confidence=body.aiConfidence if body.source == "ai" else None,
+        # Only meaningful with source "ai": sent with another source it is a 400, not dropped.
+        ai_confidence=body.aiConfidence,
         status=body.status,
     )
     return translation_out(key, lang, row)
