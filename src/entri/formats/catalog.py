@@ -118,7 +118,7 @@ def require_distinct_keys(entries: list[Entry], format_name: str) -> None:
     Keys that differ only by gettext context (`Open`, `menu\x04Open`) reach a codec as entries
     with the same `key` and different `context`; a file with no place for the context can keep
     only one of them, and silently dropping the others is never acceptable
-    (docs/formats/README.md, "Keys that differ only by context"). An entry repeated with the
+    (docs/import-export.md, "Keys that differ only by context"). An entry repeated with the
     same identity is allowed: that is a key a stored template defines twice.
     """
     if len({e.key for e in entries}) == len(entries):
