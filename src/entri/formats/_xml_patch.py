@@ -7,6 +7,7 @@ re-serialised tree; these helpers keep those edits small and layout-preserving.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from entri.formats.catalog import Entry
 from entri.formats.xml_safe import Node, Span, XmlDocument, escape_attr
@@ -95,3 +96,24 @@ class Matcher:
     def rest(self) -> list[Entry]:
         """Entries no memo element took, in catalog order: they are new."""
         return [e for e in self._entries if id(e) not in self._taken]
+
+
+class UnitIds:
+    """Hands out unit ids that no other unit of the document has.
+
+    Keys that differ only by context (`Open` and `menu\\x04Open` reach a codec as two entries
+    named `Open`) must not become two units with one id: XLIFF requires ids to be unique.
+    The codec then writes another id and keeps the key in `resname` / `name`. Ids already in a
+    stored document are taken, even repeated ones (Angular files repeat ids; those stay).
+    """
+
+    def __init__(self, taken: Iterable[str | None] = ()) -> None:
+        self._taken = {t for t in taken if t is not None}
+
+    def claim(self, candidates: Iterable[str]) -> str:
+        """The first free candidate; `candidates` must be able to go on until one is free."""
+        for candidate in candidates:
+            if candidate not in self._taken:
+                self._taken.add(candidate)
+                return candidate
+        raise AssertionError("unit id candidates ran out")  # callers pass an endless sequence

@@ -112,6 +112,34 @@ def repeated_key_warnings(counts: Iterable[tuple[str, int]]) -> list[str]:
     return list(islice(repeated, 100))
 
 
+def require_distinct_keys(entries: list[Entry], format_name: str) -> None:
+    """Refuse entries that a format without contexts or namespaces would write under one name.
+
+    Keys that differ only by gettext context (`Open`, `menu\x04Open`) reach a codec as entries
+    with the same `key` and different `context`; a file with no place for the context can keep
+    only one of them, and silently dropping the others is never acceptable
+    (docs/import-export.md, "Keys that differ only by context"). An entry repeated with the
+    same identity is allowed: that is a key a stored template defines twice.
+    """
+    if len({e.key for e in entries}) == len(entries):
+        return  # the common case, one set build
+    seen: dict[str, tuple[str, str | None]] = {}
+    for entry in entries:
+        ident = (entry.namespace, entry.context)
+        first = seen.setdefault(entry.key, ident)
+        if first != ident:
+            where = " and ".join(_identity_label(*i) for i in (first, ident))
+            raise FormatError(
+                f"Key {entry.key!r} would be written twice ({where}): {format_name} has no place for "
+                "a context; export as po, xliff, xliff2, android-xml or csv to keep both"
+            )
+
+
+def _identity_label(namespace: str, context: str | None) -> str:
+    label = "no context" if context is None else f"context {context!r}"
+    return f"{label} in namespace {namespace!r}" if namespace else label
+
+
 @dataclass
 class Catalog:
     """All entries of one file in one language, in file order."""

@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from entri.formats.catalog import Catalog, Entry, FormatError, repeated_key_warnings
+from entri.formats.catalog import Catalog, Entry, FormatError, repeated_key_warnings, require_distinct_keys
 from entri.formats.text import Decoded, decode
 
 log = logging.getLogger(__name__)
@@ -277,6 +277,7 @@ def _edits(span: _Span, entry: Entry, text: str) -> list[tuple[int, int, str]]:
 
 
 def render(catalog: Catalog) -> bytes:
+    require_distinct_keys(catalog.entries, "ios-strings")
     memo = catalog.memo
     entries = _exportable(catalog)
     if not isinstance(memo, StringsMemo):

@@ -18,7 +18,7 @@ from typing import Any
 from xml.parsers.expat import ExpatError
 
 from entri.formats import _xml_patch, xml_safe
-from entri.formats.catalog import PLURAL_CATEGORIES, Catalog, Entry, FormatError
+from entri.formats.catalog import PLURAL_CATEGORIES, Catalog, Entry, FormatError, require_distinct_keys
 from entri.formats.xml_safe import Node, XmlDocument
 
 FORMAT_KEY = "NSStringLocalizedFormatKey"
@@ -131,6 +131,7 @@ def _collect(doc: XmlDocument, node: Node, path: Path, spans: dict[Path, Node]) 
 
 
 def render(catalog: Catalog) -> bytes:
+    require_distinct_keys(catalog.entries, "ios-stringsdict")
     memo = catalog.memo
     if isinstance(memo, _Memo):
         return _render_patched(catalog, memo)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from entri.formats import _nesting
-from entri.formats.catalog import PLURAL_CATEGORIES, Catalog, Entry, FormatError
+from entri.formats.catalog import PLURAL_CATEGORIES, Catalog, Entry, FormatError, require_distinct_keys
 from entri.formats.limits import MAX_KEY, MAX_VALUE, check_key, check_value
 from entri.formats.text import Decoded, decode
 
@@ -281,6 +281,7 @@ def _entry_text(entry: Entry) -> str | None:
 
 
 def render(catalog: Catalog) -> bytes:
+    require_distinct_keys(catalog.entries, "php-array")
     if isinstance(catalog.memo, _Memo):
         return _render_patched(catalog, catalog.memo)
     return _render_canonical(catalog)

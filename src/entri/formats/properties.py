@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import javaproperties
 
-from entri.formats.catalog import Catalog, Entry, FormatError
+from entri.formats.catalog import Catalog, Entry, FormatError, require_distinct_keys
 from entri.formats.limits import MAX_KEY, MAX_VALUE, key_too_long, value_too_long
 from entri.formats.text import Decoded, decode
 
@@ -171,6 +171,7 @@ def _flat_values(catalog: Catalog) -> dict[str, str]:
 
 
 def render(catalog: Catalog) -> bytes:
+    require_distinct_keys(catalog.entries, "properties")
     memo = catalog.memo
     if isinstance(memo, _Memo):
         return _render_patched(catalog, memo)

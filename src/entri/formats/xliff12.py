@@ -8,7 +8,9 @@ document (target inner XML, `state`, `approved`), so untouched units stay byte-i
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from itertools import count
 
 from entri.formats import _xliff_inline, _xml_patch, xml_safe
 from entri.formats.catalog import Catalog, Entry, EntryState, FormatError, singular
@@ -167,7 +169,8 @@ def render(catalog: Catalog) -> bytes:
             f'datatype="{xml_safe.escape_attr(datatype)}" original="{xml_safe.escape_attr(original)}">\n'
             "    <body>\n"
         )
-        out.extend(_unit(e, "      ", "  ") + "\n" for e in catalog.entries if e.namespace == namespace)
+        ids = _xml_patch.UnitIds()  # unique within a <file>, as XLIFF 1.2 requires
+        out.extend(_unit(e, "      ", "  ", ids) + "\n" for e in catalog.entries if e.namespace == namespace)
         out.append("    </body>\n  </file>\n")
     out.append("</xliff>\n")
     return "".join(out).encode("utf-8")
@@ -182,9 +185,22 @@ def _target(entry: Entry, value: str) -> str:
     return f"<target{state}>{_inner(value)}</target>"
 
 
-def _unit(entry: Entry, indent: str, step: str) -> str:
-    """Canonical `<trans-unit>`; id = key because the original id is not data."""
-    attrs = f'id="{xml_safe.escape_attr(entry.key)}"'
+def _id_candidates(entry: Entry) -> Iterator[str]:
+    """The key; for a key the document already has (another context of it), `key:context`,
+    then `key:2`, `key:3`, ... until one is free."""
+    yield entry.key
+    if entry.context is not None:
+        yield f"{entry.key}:{entry.context}"
+    yield from (f"{entry.key}:{n}" for n in count(2))
+
+
+def _unit(entry: Entry, indent: str, step: str, ids: _xml_patch.UnitIds) -> str:
+    """Canonical `<trans-unit>`; id = key because the original id is not data, unless another
+    unit has that id: then a free id, and the key in `resname` (which import reads first)."""
+    unit_id = ids.claim(_id_candidates(entry))
+    attrs = f'id="{xml_safe.escape_attr(unit_id)}"'
+    if unit_id != entry.key:
+        attrs += f' resname="{xml_safe.escape_attr(entry.key)}"'
     if not entry.translatable:
         attrs += ' translate="no"'
     if entry.max_length is not None:
@@ -216,6 +232,7 @@ def _unit(entry: Entry, indent: str, step: str) -> str:
 def _render_patched(catalog: Catalog, memo: _Memo) -> bytes:
     doc, text = memo.doc, memo.doc.text
     by_id = _xml_patch.Matcher(catalog.entries)
+    ids: dict[int, _xml_patch.UnitIds] = {}
     patches: list[tuple[int, int, str]] = []
     for unit in memo.units:
         entry = by_id.take(unit.identity)
@@ -241,7 +258,9 @@ def _render_patched(catalog: Catalog, memo: _Memo) -> bytes:
         while at > body.inner_start and text[at - 1] in " \t":
             at -= 1
         lead = "" if text[at - 1] == "\n" else "\n"
-        patches.append((at, at, lead + _unit(entry, indent, step) + "\n"))
+        if id(body) not in ids:
+            ids[id(body)] = _xml_patch.UnitIds(u.original.extra.get("id") for u in memo.units if u.body is body)
+        patches.append((at, at, lead + _unit(entry, indent, step, ids[id(body)]) + "\n"))
     return doc.encode(_xml_patch.apply_patches(text, patches))
 
 

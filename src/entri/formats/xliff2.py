@@ -10,7 +10,9 @@ translated / reviewed / final <-> untranslated / translated / reviewed / approve
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from itertools import count
 
 from entri.formats import _xliff_inline, _xml_patch, xml_safe
 from entri.formats.catalog import Catalog, Entry, EntryState, FormatError, singular
@@ -139,9 +141,10 @@ def render(catalog: Catalog) -> bytes:
         original = catalog.headers.get("original") if not namespace else None
         extra = f' original="{xml_safe.escape_attr(original)}"' if original is not None else ""
         out.append(f'  <file id="{xml_safe.escape_attr(file_id)}"{extra}>\n')
+        ids = _xml_patch.UnitIds()  # unique within a <file>, as XLIFF 2 requires
         for index, entry in enumerate(catalog.entries):
             if entry.namespace == namespace:
-                out.append(_unit(entry, index, "    ", "  ") + "\n")
+                out.append(_unit(entry, index, "    ", "  ", ids) + "\n")
         out.append("  </file>\n")
     out.append("</xliff>\n")
     return "".join(out).encode("utf-8")
@@ -151,12 +154,21 @@ def _inner(value: str, original: Node | None = None) -> str:
     return _xliff_inline.inner(value, "2.0", _xliff_inline.element_names(original))
 
 
-def _unit(entry: Entry, index: int, indent: str, step: str) -> str:
-    """Canonical `<unit>`: id = key when it is a valid NMTOKEN, else generated plus `name`."""
+def _id_candidates(entry: Entry, index: int) -> Iterator[str]:
+    """The key when it is a valid NMTOKEN; then `u<index+1>`, `u<index+2>`, ... until one is
+    free (the key is taken by another context of it, or the name `u7` by a key)."""
     if _NMTOKEN.match(entry.key):
-        attrs = f'id="{entry.key}"'
-    else:
-        attrs = f'id="u{index + 1}" name="{xml_safe.escape_attr(entry.key)}"'
+        yield entry.key
+    yield from (f"u{n}" for n in count(index + 1))
+
+
+def _unit(entry: Entry, index: int, indent: str, step: str, ids: _xml_patch.UnitIds) -> str:
+    """Canonical `<unit>`: id = key when it is a valid NMTOKEN no other unit has, else a
+    generated id plus `name` (which import reads first)."""
+    unit_id = ids.claim(_id_candidates(entry, index))
+    attrs = f'id="{unit_id}"'
+    if unit_id != entry.key:
+        attrs += f' name="{xml_safe.escape_attr(entry.key)}"'
     if not entry.translatable:
         attrs += ' translate="no"'
     i1, i2 = indent + step, indent + step * 2
@@ -181,6 +193,7 @@ def _unit(entry: Entry, index: int, indent: str, step: str) -> str:
 def _render_patched(catalog: Catalog, memo: _Memo) -> bytes:
     doc, text = memo.doc, memo.doc.text
     matcher = _xml_patch.Matcher(catalog.entries)
+    ids: dict[int, _xml_patch.UnitIds] = {}
     patches: list[tuple[int, int, str]] = []
     for unit in memo.units:
         entry = matcher.take(unit.identity)
@@ -216,7 +229,9 @@ def _render_patched(catalog: Catalog, memo: _Memo) -> bytes:
         while at > file.inner_start and text[at - 1] in " \t":
             at -= 1
         lead = "" if text[at - 1] == "\n" else "\n"
-        patches.append((at, at, lead + _unit(entry, len(memo.units), indent, "  ") + "\n"))
+        if id(file) not in ids:
+            ids[id(file)] = _xml_patch.UnitIds(c.attrs.get("id") for c in units)
+        patches.append((at, at, lead + _unit(entry, len(memo.units), indent, "  ", ids[id(file)]) + "\n"))
     return doc.encode(_xml_patch.apply_patches(text, patches))
 
 

@@ -40,7 +40,7 @@ from entri.formats._yaml_walk import (
     deref,
     is_list_shape,
 )
-from entri.formats.catalog import PLURAL_CATEGORIES, Catalog, Entry, FormatError
+from entri.formats.catalog import PLURAL_CATEGORIES, Catalog, Entry, FormatError, require_distinct_keys
 from entri.formats.limits import MAX_KEY, MAX_VALUE, key_too_long, long_lines, value_too_long
 from entri.formats.plurals import cldr_categories
 from entri.formats.text import Decoded, decode
@@ -150,6 +150,7 @@ def parse(data: bytes, language: str) -> Catalog:
 
 
 def render(catalog: Catalog) -> bytes:
+    require_distinct_keys(catalog.entries, "yaml")
     if isinstance(catalog.memo, _Memo):
         return _render_patched(catalog, catalog.memo)
     return _render_canonical(catalog)
