@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Table, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import FromClause
@@ -170,7 +170,18 @@ def roomy_page_cache(session: Session) -> Iterator[None]:
         return
     (previous,) = raw.execute("PRAGMA cache_size").fetchone()
     raw.execute(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+    restored = False
+
+    def restore(*_: Any) -> None:
+        # Before COMMIT (or on the way out of a failed write), while this session still holds
+        # the connection: after COMMIT the pool may already have handed it to another request.
+        nonlocal restored
+        if not restored:
+            restored = True
+            raw.execute(f"PRAGMA cache_size={int(previous)}")
+
+    event.listen(session, "before_commit", restore, once=True)
     try:
         yield
     finally:
-        raw.execute(f"PRAGMA cache_size={int(previous)}")
+        restore()

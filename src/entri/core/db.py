@@ -10,6 +10,7 @@ locks (`SELECT ... FOR UPDATE`) in the write path instead.
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import random
 import threading
@@ -23,6 +24,7 @@ from sqlalchemy import Engine, MetaData, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from entri.core.config import get_settings
+from entri.core.errors import Conflict
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -156,8 +158,12 @@ def refresh_statistics(session: Session, table: str) -> None:
     """
     if session.get_bind().dialect.name != "postgresql":
         return
-    session.execute(text(f'ANALYZE "{table}"'))
-    session.commit()
+    try:
+        session.execute(text(f'ANALYZE "{table}"'))
+        session.commit()
+    except Exception:  # best effort, after the write committed: never fail (or re-run) the write
+        session.rollback()
+        logging.getLogger(__name__).warning("ANALYZE %s failed", table, exc_info=True)
 
 
 @lru_cache(maxsize=4)
@@ -197,9 +203,12 @@ def retry_transient(fn: Callable[Concatenate[Session, P], R]) -> Callable[Concat
             try:
                 return fn(session, *args, **kwargs)
             except Exception as exc:
-                if attempt + 1 == RETRY_ATTEMPTS or not is_transient(exc):
+                if not is_transient(exc):
                     raise
                 session.rollback()
+                if attempt + 1 == RETRY_ATTEMPTS:
+                    # Still losing after every retry: the data is being changed right now.
+                    raise Conflict("The data changed concurrently several times; try again") from exc
                 time.sleep(random.uniform(0, 0.01 * 2**attempt))
         raise AssertionError("unreachable")
 

@@ -32,10 +32,6 @@ class Source(StrEnum):
     API = "api"
 
 
-UPSERT_SOURCES = (Source.HUMAN, Source.AI)
-"""The sources a client may name when it upserts one value; the others belong to their writers."""
-
-
 class Action(StrEnum):
     """What a history entry records: which kind of writer made the change."""
 

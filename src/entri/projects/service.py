@@ -146,9 +146,11 @@ def remove_language(session: Session, *, principal: Principal, project_id: str, 
 
 
 def lock_project(session: Session, *, project_id: str) -> None:
-    """Hold the project row for this transaction (PostgreSQL `FOR UPDATE`; SQLite's writer
-    already holds the whole database). Key creators and importers queue here."""
-    session.execute(select(Project.id).where(Project.id == project_id).with_for_update())
+    """Hold the project row for this transaction (SQLite's writer already holds the whole
+    database). Key creators and importers queue here. PostgreSQL `FOR NO KEY UPDATE`, not `FOR
+    UPDATE`: foreign-key checks of rows inserted meanwhile (translations, history) take `FOR KEY
+    SHARE` on the project, which `FOR UPDATE` would block for the length of an import."""
+    session.execute(select(Project.id).where(Project.id == project_id).with_for_update(key_share=True))
 
 
 def adjust_key_count(session: Session, *, project_id: str, delta: int) -> None:

@@ -10,16 +10,11 @@ from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, func, se
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Executable
 
-from entri.core.db import refresh_statistics
 from entri.core.prepared import Prepared, json_value
 from entri.keys.models import Key
+from entri.keys.service import LISTING_ORDER
 from entri.projects.models import Project
 from entri.translations.models import Translation
-
-
-def refresh_statistics_after_bulk_write(session: Session) -> None:
-    """Many translations were written at once: refresh the planner statistics (core/db.py)."""
-    refresh_statistics(session, Translation.__tablename__)
 
 
 def translated_key_ids(*, project_id: str, language: str) -> Select[Any]:
@@ -53,8 +48,8 @@ LISTING_COLUMNS = (
 )
 
 
-_ORDER = (Key.namespace, Key.sort_name, Key.id)
-"""The listing order, matching index ix_keys_listing."""
+_ORDER = LISTING_ORDER
+"""The keys' listing order (keys/service.py), matching index ix_keys_listing."""
 
 
 def _page_query(*, anchored: bool) -> Executable:
@@ -142,7 +137,7 @@ def list_for_language(
         return [_plain(r) for r in _ANCHORED_PAGE.rows(session, params)], project.key_count
     # Filtered by status: rarer, built per call (building expressions costs, see _PAGE).
     join = and_(Translation.key_id == Key.id, Translation.language == language)
-    order = (Key.namespace, Key.sort_name, Key.id)
+    order = _ORDER
     query = select(*LISTING_COLUMNS).outerjoin(Translation, join).where(Key.project_id == project.id)
     if status == "untranslated":
         cond: ColumnElement[bool] = (Translation.id.is_(None)) | (Translation.status == "untranslated")

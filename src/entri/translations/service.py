@@ -16,7 +16,7 @@ nothing and adds no history. A (key, language) written twice in one call keeps t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -215,20 +215,36 @@ def write(
     for (language, _), plan in sorted(latest.items()):
         by_language.setdefault(language, []).append(plan)
     now = utcnow()
-    changes: list[Change] = []
+    rows = _Rows()
     for language, plans in by_language.items():
         # Keys created in this transaction have no rows yet: nothing to read (keys/service.KeyRef).
         known = [p.write.key.id for p in plans if not getattr(p.write.key, "fresh", False)]
         stored = store.fetch(session, project_id=project.id, language=language, key_ids=known)
-        changes.extend(_apply(session, plans, stored, actor=actor, action=action, now=now, skip_existing=skip_existing))
+        _plan(rows, plans, stored, actor=actor, action=action, now=now, skip_existing=skip_existing)
+    # Every language planned and checked before the first row is written: an error writes nothing.
+    store.insert(session, rows.inserts)
+    store.insert_fresh(session, rows.fresh_inserts)
+    store.update(session, rows.updates)
+    history_ids = new_ids("hist", len(rows.changes))
+    store.append_history(session, (_history_row(hid, c) for hid, c in zip(history_ids, rows.changes, strict=True)))
     for plan in planned:
         if getattr(plan.write.key, "fresh", False):
             setattr(plan.write.key, "fresh", False)  # noqa: B010  (it has rows now: read them next time)
-    return changes
+    return rows.changes
 
 
-def _apply(
-    session: Session,
+@dataclass(slots=True)
+class _Rows:
+    """What a write will do, collected language by language before anything is written."""
+
+    inserts: list[tuple[Any, ...]] = field(default_factory=list)
+    fresh_inserts: list[tuple[Any, ...]] = field(default_factory=list)
+    updates: list[tuple[Any, ...]] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+
+
+def _plan(
+    rows: _Rows,
     plans: list[_Planned],
     stored: dict[str, store.Stored],
     *,
@@ -236,11 +252,8 @@ def _apply(
     action: Action,
     now: datetime,
     skip_existing: bool,
-) -> list[Change]:
-    inserts: list[tuple[Any, ...]] = []
-    fresh_inserts: list[tuple[Any, ...]] = []
-    updates: list[tuple[Any, ...]] = []
-    changes: list[Change] = []
+) -> None:
+    inserts, fresh_inserts, updates, changes = rows.inserts, rows.fresh_inserts, rows.updates, rows.changes
     problems: list[str] = []
     conflicts: list[str] = []
     ids = iter(new_ids("tr", sum(1 for p in plans if p.write.key.id not in stored)))
@@ -311,12 +324,6 @@ def _apply(
         raise Conflict(conflicts[:MAX_PROBLEMS])
     if problems:
         raise BadRequest(problems[:MAX_PROBLEMS])
-    store.insert(session, inserts)
-    store.insert_fresh(session, fresh_inserts)
-    store.update(session, updates)
-    history_ids = new_ids("hist", len(changes))
-    store.append_history(session, (_history_row(hid, c) for hid, c in zip(history_ids, changes, strict=True)))
-    return changes
 
 
 def _history_row(history_id: str, c: Change) -> tuple[Any, ...]:
