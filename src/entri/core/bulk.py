@@ -149,10 +149,12 @@ def update_rows(
 
 
 BULK_CACHE_KIB = 16_384
+DEFAULT_CACHE_KIB = 2000
+"""SQLite's own default (`cache_size=-2000`)."""
 
 
 @contextmanager
-def roomy_page_cache(session: Session) -> Iterator[None]:
+def roomy_page_cache(session: Session, *, kib: int = BULK_CACHE_KIB) -> Iterator[None]:
     """A 16 MiB SQLite page cache for one bulk write, then back to the connection's own.
 
     A 100k-key import inserts into a dozen indexes keyed by random ids and hashes; with the
@@ -161,7 +163,7 @@ def roomy_page_cache(session: Session) -> Iterator[None]:
     The cache is given back when the write is done, so idle pooled connections do not keep it.
     PostgreSQL's buffers are the server's business: nothing to do there.
     """
-    if _dialect(session).name != "sqlite":
+    if _dialect(session).name != "sqlite" or kib <= DEFAULT_CACHE_KIB:
         yield
         return
     raw = session.connection().connection.dbapi_connection
@@ -169,7 +171,7 @@ def roomy_page_cache(session: Session) -> Iterator[None]:
         yield
         return
     (previous,) = raw.execute("PRAGMA cache_size").fetchone()
-    raw.execute(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+    raw.execute(f"PRAGMA cache_size=-{kib}")
     restored = False
 
     def restore(*_: Any) -> None:

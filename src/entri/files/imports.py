@@ -1,8 +1,13 @@
-"""File import: parse with the format's codec, then apply the whole Catalog in one transaction.
+"""File import: parse with the format's codec, then write the entries in one transaction.
 
-Atomic by construction: the file is parsed and every entry validated before the first write,
-and all writes share the request's transaction, so a bad file or a bad entry leaves the
-project exactly as it was (400 naming the problem).
+Atomic by construction: all writes share the request's transaction, and nothing commits until
+the last entry is written, so a bad file or a bad entry leaves the project exactly as it was
+(400 naming the problem). Formats whose codec can stream (json-flat, json-nested, json-clean)
+are read, checked and written chunk by chunk, so memory does not grow with the file: a problem
+found in the middle rolls back what was written before it. When the streaming reader cannot
+judge a file (formats/_json_stream.py) the import starts again with the whole-file parser,
+which gives the exact answer. Other formats are parsed and validated whole before the first
+write, then written chunk by chunk. docs/import-export.md, "Big files".
 """
 
 from __future__ import annotations
@@ -10,49 +15,32 @@ from __future__ import annotations
 import base64
 import binascii
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Iterator
+from itertools import islice
+from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
-from entri.core.actor import Actor
-from entri.core.bulk import roomy_page_cache
-from entri.core.db import refresh_statistics_after, retry_transient
 from entri.core.errors import BadRequest
 from entri.core.permissions import Permission
 from entri.core.principal import Principal
 from entri.core.text import first_unstorable
-from entri.core.vocabularies import Action, Source
-from entri.files.templates import save_template
+from entri.files import writer
+from entri.files.writer import CHUNK, ImportResult, Planned
 from entri.formats import FormatError, get_format
+from entri.formats._json_stream import NotStreamable
 from entri.formats.catalog import Catalog, Entry, repeated_key_warnings
 from entri.formats.gcpause import gc_paused
-from entri.keys import service as keys
 from entri.keys.rules import key_problems
 from entri.projects.models import Project
 from entri.projects.service import require_language
-from entri.translations import service as translations
 from entri.translations.rules import MAX_VALUE
 
 CONTEXT_SEPARATOR = "\x04"
 """gettext's own msgctxt/msgid separator: names the second of two same-name keys apart."""
-CHUNK = 5000
 MAX_PROBLEMS = 50
 
-
-@dataclass
-class ImportResult:
-    imported: int = 0
-    created: int = 0
-    updated: int = 0
-    skipped: int = 0
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-
-def _is_plural(entry: Entry) -> bool:
-    """Plural in the file, even when untranslated (gettext `msgid_plural` with empty forms)."""
-    return entry.plurals is not None or entry.source_plurals is not None
+Stream = Callable[[bytes, str], Iterator[Entry]]
 
 
 def decode_content(format_id: str, content: str, content_encoding: str | None = None) -> bytes:
@@ -98,9 +86,10 @@ def _texts(entry: Entry) -> list[str]:
     return list(entry.plurals.values()) if entry.plurals else [] if entry.value is None else [entry.value]
 
 
-def _validate(named: list[tuple[Entry, str]]) -> None:
-    """Every entry against the key and translation limits, before anything is written. Lengths
-    per entry; NULs and lone surrogates in one scan of all the text (core/text.py)."""
+def _problems(named: list[tuple[Entry, str]]) -> tuple[list[str], str | None]:
+    """What breaks the key and translation limits (lengths per entry, at most MAX_PROBLEMS), and
+    the name of the first entry holding a NUL or a lone surrogate (one scan of all the text,
+    core/text.py), which is reported only when nothing else is wrong."""
     problems: list[str] = []
     everything: list[str] = []
     for entry, name in named:
@@ -113,17 +102,59 @@ def _validate(named: list[tuple[Entry, str]]) -> None:
             break
         everything.append("\n".join([*texts, entry.description or "", entry.source or ""]))
         everything.extend((entry.source_plurals or {}).values())
-    if not problems and first_unstorable(everything) is not None:
-        for entry, name in named:
-            texts = [
-                *_texts(entry),
-                entry.description or "",
-                entry.source or "",
-                *(entry.source_plurals or {}).values(),
-            ]
-            if first_unstorable(texts) is not None:
-                problems.append(f"content: {name[:60]!r} contains a NUL or an unpaired surrogate character")
-                break
+    if problems or first_unstorable(everything) is None:
+        return problems[:MAX_PROBLEMS], None
+    for entry, name in named:
+        texts = [
+            *_texts(entry),
+            entry.description or "",
+            entry.source or "",
+            *(entry.source_plurals or {}).values(),
+        ]
+        if first_unstorable(texts) is not None:
+            return [], name
+    raise AssertionError("first_unstorable found a text that no entry holds")
+
+
+def _unstorable(name: str) -> str:
+    return f"content: {name[:60]!r} contains a NUL or an unpaired surrogate character"
+
+
+def _validate(named: list[tuple[Entry, str]]) -> None:
+    """Every entry of a whole-file parse against the limits, before anything is written."""
+    problems, unstorable = _problems(named)
+    if unstorable is not None:
+        problems = [_unstorable(unstorable)]
+    if problems:
+        raise BadRequest(problems)
+
+
+def _stream_of(format_id: str) -> Stream | None:
+    """The codec's entry-at-a-time reader, for the formats that have one."""
+    return cast(Stream | None, getattr(get_format(format_id).codec(), "stream", None))
+
+
+def _streamed_chunks(entries: Iterator[Entry], namespace: str | None) -> Iterator[list[Planned]]:
+    """Chunks of checked entries as the codec reads them. After the first problem nothing more
+    is handed out to be written, but reading goes on to list up to MAX_PROBLEMS of them, as a
+    whole-file import does; then the 400 rolls the transaction back.
+
+    A streaming codec yields entries without gettext contexts (naming by context needs the
+    whole file, see `_key_names`), and names are unique: it hands repeated keys to `parse()`.
+    """
+    problems: list[str] = []
+    while batch := list(islice(entries, CHUNK)):
+        if any(entry.context for entry in batch):
+            raise NotStreamable("an entry with a context")
+        named = [(entry, entry.key) for entry in batch]
+        found, unstorable = _problems(named)
+        if unstorable is not None:
+            raise NotStreamable("a NUL or a lone surrogate: the whole-file parser names it")
+        problems += found
+        if len(problems) >= MAX_PROBLEMS:
+            break
+        if not problems:
+            yield [(entry, (namespace if namespace is not None else entry.namespace, name)) for entry, name in named]
     if problems:
         raise BadRequest(problems[:MAX_PROBLEMS])
 
@@ -135,193 +166,52 @@ def import_file(
     project: Project,
     language: str,
     format_id: str,
-    content: str,
+    data: bytes,
     namespace: str | None = None,
     overwrite: bool = False,
-    content_encoding: str | None = None,
 ) -> ImportResult:
+    """Import the file `data` (its bytes: see `decode_content`)."""
     principal.require(Permission.IMPORT_EXPORT)
     require_language(project, language)
-    data = decode_content(format_id, content, content_encoding)
-    with gc_paused():  # builds several objects per entry, none of them cyclic (formats/gcpause.py)
+    options: dict[str, Any] = {
+        "principal": principal,
+        "project": project,
+        "language": language,
+        "format_id": format_id,
+        "data": data,
+        "namespace": namespace,
+        "overwrite": overwrite,
+    }
+    # Several objects per entry, none of them cyclic (formats/gcpause.py); the few cycles the
+    # database layer leaves are collected after each chunk (writer.py).
+    with gc_paused():
+        stream = _stream_of(format_id)
+        if stream is not None:
+            try:
+                return writer.apply(
+                    session, chunks=lambda: _streamed_chunks(stream(data, language), namespace), unique=True, **options
+                )
+            except NotStreamable:
+                session.rollback()  # what the stream wrote; the whole-file parser decides instead
         catalog = parse_file(format_id, data, language)
         named = _key_names(catalog)
         _validate(named)
-        result = _apply_retrying(
+        planned = [(entry, (namespace if namespace is not None else entry.namespace, name)) for entry, name in named]
+        del named
+        result = writer.apply(
             session,
-            principal=principal,
-            project=project,
-            language=language,
-            format_id=format_id,
-            data=data,
-            named=named,
-            namespace=namespace,
-            overwrite=overwrite,
+            chunks=lambda: (planned[start : start + CHUNK] for start in range(0, len(planned), CHUNK)),
+            unique=False,
+            **options,
         )
-    result.warnings = catalog.warnings + result.warnings
+        result.warnings = catalog.warnings + _repeated_keys(planned) + result.warnings
     return result
 
 
-@retry_transient
-def _apply_retrying(session: Session, /, **kwargs: Any) -> ImportResult:
-    return _apply(session, **kwargs)
-
-
-def _apply(
-    session: Session,
-    *,
-    principal: Principal,
-    project: Project,
-    language: str,
-    format_id: str,
-    data: bytes,
-    named: list[tuple[Entry, str]],
-    namespace: str | None,
-    overwrite: bool,
-) -> ImportResult:
-    """One transaction: keys first (queued behind other key creators of the project), then
-    values through the write path, chunk by chunk so memory stays flat on big files."""
-    with roomy_page_cache(session):
-        result = _apply_in_cache(
-            session,
-            project=project,
-            actor=Actor.of(principal),
-            language=language,
-            named=named,
-            namespace=namespace,
-            overwrite=overwrite,
-        )
-        save_template(
-            session, project_id=project.id, language=language, namespace=namespace or "", format_id=format_id, data=data
-        )
-        session.commit()  # inside: the dirty pages are written from the big cache
-    refresh_statistics_after(
-        session, rows=result.created + result.imported, tables=("keys", "translations", "translation_history")
-    )
-    return result
-
-
-def _apply_in_cache(
-    session: Session,
-    *,
-    project: Project,
-    actor: Actor,
-    language: str,
-    named: list[tuple[Entry, str]],
-    namespace: str | None,
-    overwrite: bool,
-) -> ImportResult:
-    keys.lock_for_keys(session, project=project)
-    existing = keys.key_refs(session, project_id=project.id)
-    planned = [(entry, (namespace if namespace is not None else entry.namespace, name)) for entry, name in named]
-    keys.update_key_refs(session, _merge_key_metadata(planned, existing))
-    result = ImportResult(warnings=_repeated_keys(planned))
-    for start in range(0, len(planned), CHUNK):
-        _apply_chunk(
-            session,
-            project=project,
-            language=language,
-            chunk=planned[start : start + CHUNK],
-            existing=existing,
-            overwrite=overwrite,
-            actor=actor,
-            result=result,
-        )
-    return result
-
-
-def _repeated_keys(planned: list[tuple[Entry, tuple[str, str]]]) -> list[str]:
+def _repeated_keys(planned: list[Planned]) -> list[str]:
     """Keys a file holds more than once: legal in several formats, but only the last value stays."""
     counts = Counter(ident for _, ident in planned)
     return repeated_key_warnings((name, n) for (_, name), n in counts.items())
-
-
-def _merge_key_metadata(
-    planned: list[tuple[Entry, tuple[str, str]]], existing: dict[tuple[str, str], keys.KeyRef]
-) -> list[keys.KeyRef]:
-    """Existing keys learn what the file knows and they don't (plural shape, comment, context)."""
-    changed: dict[str, keys.KeyRef] = {}
-    for entry, ident in planned:
-        ref = existing.get(ident)
-        if ref is None:
-            continue
-        if _is_plural(entry) and not ref.is_plural:
-            ref.is_plural = True
-            changed[ref.id] = ref
-        if ref.description is None and entry.description:
-            ref.description = entry.description
-            changed[ref.id] = ref
-        if ref.context is None and entry.context:
-            ref.context = entry.context
-            changed[ref.id] = ref
-    return list(changed.values())
-
-
-def _apply_chunk(
-    session: Session,
-    *,
-    project: Project,
-    language: str,
-    chunk: list[tuple[Entry, tuple[str, str]]],
-    existing: dict[tuple[str, str], keys.KeyRef],
-    overwrite: bool,
-    actor: Actor,
-    result: ImportResult,
-) -> None:
-    new_fields: dict[tuple[str, str], keys.KeyFields] = {}
-    for entry, ident in chunk:
-        if ident not in existing and ident not in new_fields:
-            new_fields[ident] = keys.KeyFields(
-                key=ident[1],
-                namespace=ident[0],
-                description=entry.description,
-                context=entry.context,
-                is_plural=_is_plural(entry),
-                max_length=entry.max_length,
-            )
-    created = keys.add_keys(session, project=project, items=list(new_fields.values()), validate=False)
-    for ref in created:
-        existing[(ref.namespace, ref.name)] = ref
-    fresh = {ref.id for ref in created}
-    result.created += len(created)
-
-    writes: list[translations.Write] = []
-    wanted: set[str] = set()
-    for entry, ident in chunk:
-        ref = existing[ident]
-        if entry.value is None and entry.plurals is None:
-            result.skipped += 1
-        else:
-            wanted.add(ref.id)
-            writes.append(
-                translations.Write(
-                    key=ref,
-                    language=language,
-                    value=entry.value,
-                    plurals=entry.plurals,
-                    source=Source.IMPORT,
-                    status=entry.state,
-                )
-            )
-        if entry.source is not None and language != project.source_language and ref.id in fresh:
-            # A bilingual file gives new keys their source text too.
-            writes.append(
-                translations.Write(
-                    key=ref,
-                    language=project.source_language,
-                    value=entry.source,
-                    plurals=entry.source_plurals if ref.is_plural else None,
-                    source=Source.IMPORT,
-                )
-            )
-    changes = translations.write(
-        session, project=project, writes=writes, actor=actor, action=Action.IMPORT, skip_existing=not overwrite
-    )
-    # A key repeated in the file is one translation (the last write wins), counted once.
-    mine = [c for c in changes if c.language == language]
-    result.imported += len(mine)
-    result.updated += sum(1 for c in mine if c.old_status is not None)
-    result.skipped += len(wanted) - len(mine)
 
 
 def summary(result: ImportResult, *, language: str, format_id: str) -> dict[str, Any]:

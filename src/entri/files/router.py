@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine, MutableMapping
 from typing import Any, Literal
 
+import orjson
 from fastapi import APIRouter, Request, Response
+from fastapi.routing import APIRoute
 from pydantic import ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.types import Message, Receive
 
 from entri.auth.deps import CurrentPrincipal, scoped
 from entri.core.deps import DbSession, language_param
@@ -84,30 +89,95 @@ def formats(project: ReadProject) -> list[str]:
     return list(FORMAT_IDS)
 
 
-@router.post(
-    "/import",
-    dependencies=[scoped("import")],
-    response_model=ImportOut,
-    responses=conflict(ARCHIVED),
-    summary="Import a file (all or nothing)",
-)
+CONTENT = "entri.import.content"
+"""Scope key under which `ImportRoute` leaves the file's text for the route."""
+
+
+def _set_content_aside(raw: bytearray, scope: MutableMapping[str, Any]) -> bytes:
+    """The body with `content` emptied, its text put in the scope. A body this cannot take apart
+    exactly (not JSON to orjson, `content` not a string or holding a NUL) comes back whole, for
+    FastAPI to read and answer as for any route."""
+    try:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return bytes(raw)
+    content = body.get("content") if isinstance(body, dict) else None
+    if type(content) is not str or "\x00" in content:
+        return bytes(raw)
+    scope[CONTENT] = content
+    body["content"] = ""
+    return orjson.dumps(body)
+
+
+class ImportRoute(APIRoute):
+    """Reads the import body once, and keeps only the file's text of it.
+
+    FastAPI holds a JSON body as bytes, as the parsed dict and in the model for the whole
+    request: a 60 MB file would sit in memory two or three times while it is imported. This
+    route reads the body itself, puts the `content` string aside and hands FastAPI the rest, so
+    validation, error messages and the OpenAPI document stay FastAPI's; the route function takes
+    the text from the scope and turns it into the file's bytes at once.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def read_once(request: Request) -> Response:
+            raw = bytearray()
+            async for chunk in request.stream():
+                raw += chunk
+            rest = await run_in_threadpool(_set_content_aside, raw, request.scope)
+            del raw
+            return await handler(Request(request.scope, receive=_replay(rest, request.receive)))
+
+        return read_once
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that gives `body` as the whole request body, then defers to the real one."""
+    pending: list[bytes] = [body]
+
+    async def replay() -> Message:
+        if pending:
+            return {"type": "http.request", "body": pending.pop(), "more_body": False}
+        return await receive()
+
+    return replay
+
+
 def import_file(
-    body: ImportBody, project: WriteProject, session: DbSession, principal: CurrentPrincipal
+    body: ImportBody, request: Request, project: WriteProject, session: DbSession, principal: CurrentPrincipal
 ) -> dict[str, Any]:
     if body.format not in FORMAT_IDS:
         raise BadRequest([f"format must be one of: {', '.join(FORMAT_IDS)}"])
+    content = request.scope.pop(CONTENT, None)
+    if content is None:
+        content = body.content
+    data = imports.decode_content(body.format, content, body.contentEncoding)
+    del content  # the file is now `data` only
     result = imports.import_file(
         session,
         principal=principal,
         project=project,
         language=body.language,
         format_id=body.format,
-        content=body.content,
+        data=data,
         namespace=body.namespace,
         overwrite=body.overwrite,
-        content_encoding=body.contentEncoding,
     )
     return imports.summary(result, language=body.language, format_id=body.format)
+
+
+router.add_api_route(
+    "/import",
+    import_file,
+    methods=["POST"],
+    dependencies=[scoped("import")],
+    response_model=ImportOut,
+    responses=conflict(ARCHIVED),
+    summary="Import a file (all or nothing)",
+    route_class_override=ImportRoute,
+)
 
 
 @router.get(

@@ -8,8 +8,10 @@ group looks like a real plural. Rules and trade-offs: docs/formats/json.md.
 
 from __future__ import annotations
 
-from entri.formats import _json_keyed
-from entri.formats.catalog import Catalog
+from collections.abc import Iterator
+
+from entri.formats import _json_keyed, _json_stream
+from entri.formats.catalog import Catalog, Entry
 
 
 def parse(data: bytes, language: str) -> Catalog:
@@ -18,3 +20,8 @@ def parse(data: bytes, language: str) -> Catalog:
 
 def render(catalog: Catalog) -> bytes:
     return _json_keyed.render(catalog, _json_keyed.NESTED)
+
+
+def stream(data: bytes, language: str) -> Iterator[Entry]:
+    """The entries one at a time, for imports (formats/_json_stream.py)."""
+    return _json_stream.entries(data, language, _json_keyed.NESTED)
