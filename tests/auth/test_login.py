@@ -14,20 +14,10 @@ from entri.core.clock import utcnow
 from entri.tokens.models import ApiToken
 from tests.auth.browser import browser_login
 from tests.conftest import Tenant
+from tests.errors import assert_error
 
 ME = "/api/auth/me"
 COOKIE = "entri_session"
-ERROR_KEYS = {"statusCode", "error", "message", "timestamp", "path"}
-
-
-def assert_error(response: Response, status: int, path: str | None = None) -> dict[str, object]:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body) == ERROR_KEYS, body
-    assert body["statusCode"] == status
-    if path is not None:
-        assert body["path"] == path
-    return body  # type: ignore[no-any-return]
 
 
 def login(client: TestClient, email: str, password: str, **extra: str) -> Response:

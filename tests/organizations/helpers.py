@@ -11,18 +11,7 @@ MEMBERS = "/api/organizations/current/members"
 INVITE = f"{MEMBERS}/invite"
 INVITATIONS = "/api/organizations/current/invitations"
 ACCEPT = "/api/auth/accept-invite"
-ERROR_KEYS = {"statusCode", "error", "message", "timestamp", "path"}
 PASSWORD = "a long enough password"
-
-
-def assert_error(response: Response, status: int, path: str | None = None) -> dict[str, object]:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body) == ERROR_KEYS, body
-    assert body["statusCode"] == status
-    if path is not None:
-        assert body["path"] == path
-    return body  # type: ignore[no-any-return]
 
 
 def email_for(tenant: Tenant, name: str) -> str:

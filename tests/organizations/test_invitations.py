@@ -16,13 +16,13 @@ from entri.core.permissions import Role
 from entri.organizations import service as orgs
 from entri.organizations.models import Invitation
 from tests.conftest import Tenant
+from tests.errors import assert_error
 from tests.organizations.helpers import (
     ACCEPT,
     INVITATIONS,
     INVITE,
     PASSWORD,
     accept,
-    assert_error,
     email_for,
     invite,
     invited,

@@ -7,7 +7,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import Tenant
-from tests.organizations.helpers import MEMBERS, assert_error, login, members
+from tests.errors import assert_error
+from tests.organizations.helpers import MEMBERS, login, members
 
 MEMBER_FIELDS = {"userId", "name", "email", "role", "joinedAt"}
 

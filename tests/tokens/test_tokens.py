@@ -14,10 +14,10 @@ from entri.core.clock import utcnow
 from entri.tokens.models import ApiToken
 from tests.auth.browser import browser_login
 from tests.conftest import Tenant
+from tests.errors import assert_error
 
 ME = "/api/auth/me"
 ORG_TOKENS = "/api/organizations/current/tokens"
-ERROR_KEYS = {"statusCode", "error", "message", "timestamp", "path"}
 TOKEN_FIELDS = {
     "_id",
     "name",
@@ -30,16 +30,6 @@ TOKEN_FIELDS = {
     "lastUsedAt",
     "created",
 }
-
-
-def assert_error(response: Response, status: int, path: str | None = None) -> dict[str, object]:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body) == ERROR_KEYS, body
-    assert body["statusCode"] == status
-    if path is not None:
-        assert body["path"] == path
-    return body  # type: ignore[no-any-return]
 
 
 def create(tenant: Tenant, url: str = ORG_TOKENS, **body: object) -> Response:
