@@ -116,16 +116,15 @@ CACHE_PER_FILE_BYTE = 6
 MAX_CACHE_KIB = 256 * 1024
 @contextmanager
 def page_cache_for(session: Session, *, file_bytes: int) -> Iterator[None]:
-    """SQLite's page cache sized for one import: 4 bytes per byte of the file, at most 256 MiB,
+    """SQLite's page cache sized for one import (6 bytes per byte of the file, at most 256 MiB),
     then back to the connection's own.
 
     An import inserts into a dozen indexes keyed by random ids and hashes. Once they outgrow
-    the cache, nearly every insert reads a page back and spills another to the WAL, and within
-    one big transaction each read also searches a WAL index that keeps growing: a 1M-key import
-    ran at half the per-key pace of a 100k one. Measured (docs/import-export.md, "Big files"):
-    a cache of a quarter of what the import writes removes most of that, while a 100k-key
-    import gains little from one and keeps its memory. PostgreSQL's buffers are the server's
-    business: nothing to do there.
+    the cache, nearly every insert reads a page back and spills another into the WAL, and in one
+    big transaction each read also searches a WAL index that keeps growing: a 1M-key import ran
+    at half the per-key pace of a 100k one, and 256 MiB took a third off its time. A small file
+    gets a small cache, since the cache is memory the import holds (docs/import-export.md, "Big
+    files"). PostgreSQL's buffers are the server's business: nothing to do there.
     """
     kib = min(MAX_CACHE_KIB, CACHE_PER_FILE_BYTE * file_bytes // 1024)
     with roomy_page_cache(session, kib=kib):
@@ -142,23 +141,32 @@ def _existing_keys(session: Session, *, project_id: str, idents: set[Ident]) -> 
     whole key list.
 
     On the DBAPI cursor: for an overwrite of 100k keys, SQLAlchemy's rows and its rendering
-    of the IN list cost as much as the index lookups themselves."""
+    of the IN list cost as much as the index lookups themselves. PostgreSQL gets the names as
+    one array (`= ANY`): a thousand parameters cost it more to parse and plan than to look up."""
     hashes: dict[str, list[str]] = {}
     for namespace, name in idents:
         hashes.setdefault(namespace, []).append(keys.name_hash(name))
     bind = session.connection()
-    mark = "?" if bind.dialect.paramstyle == "qmark" else "%s"
+    postgres = bind.dialect.name == "postgresql"
+    mark = "%s" if postgres else "?"
     query = (
         f"SELECT id, name, is_plural, description, context FROM {Key.__tablename__}"
-        f" WHERE project_id = {mark} AND namespace = {mark} AND name_hash IN "
+        f" WHERE project_id = {mark} AND namespace = {mark} AND name_hash "
     )
     found: dict[Ident, keys.KeyRef] = {}
     cursor = bind.connection.cursor()
     try:
         for namespace, batch in hashes.items():
-            for start in range(0, len(batch), LOOKUP_BATCH):
-                some = batch[start : start + LOOKUP_BATCH]
-                cursor.execute(f"{query}({', '.join([mark] * len(some))})", (project_id, namespace, *some))
+            statements: list[tuple[str, tuple[Any, ...]]]
+            if postgres:
+                statements = [(f"{query}= ANY({mark})", (project_id, namespace, batch))]
+            else:
+                statements = [
+                    (f"{query}IN ({', '.join([mark] * len(some))})", (project_id, namespace, *some))
+                    for some in (batch[i : i + LOOKUP_BATCH] for i in range(0, len(batch), LOOKUP_BATCH))
+                ]
+            for sql, params in statements:
+                cursor.execute(sql, params)
                 for key_id, name, is_plural, description, context in cursor.fetchall():
                     found[(namespace, name)] = keys.KeyRef(
                         key_id, project_id, namespace, name, bool(is_plural), description, context
