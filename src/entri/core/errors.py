@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
+MAX_PROBLEMS = 50
+"""A 400 for a bulk request or a file lists at most this many problems: enough to fix a batch,
+short enough to read."""
+
 
 class ApiError(Exception):
     status_code: int = 400

@@ -21,7 +21,7 @@ from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
-from entri.core.errors import BadRequest
+from entri.core.errors import MAX_PROBLEMS, BadRequest
 from entri.core.permissions import Permission
 from entri.core.principal import Principal
 from entri.core.text import first_unstorable
@@ -38,7 +38,6 @@ from entri.translations.rules import MAX_VALUE
 
 CONTEXT_SEPARATOR = "\x04"
 """gettext's own msgctxt/msgid separator: names the second of two same-name keys apart."""
-MAX_PROBLEMS = 50
 
 Stream = Callable[[bytes, str], Iterator[Entry]]
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from entri.core.bulk import copy_rows, table_of
 from entri.core.clock import utcnow
-from entri.core.errors import BadRequest, Conflict, NotFound
+from entri.core.errors import MAX_PROBLEMS, BadRequest, Conflict, NotFound
 from entri.core.ids import new_ids
 from entri.core.pagination import PageParams
 from entri.core.permissions import Permission
@@ -118,13 +118,14 @@ def key_refs(session: Session, *, project_id: str) -> dict[tuple[str, str], KeyR
 def update_key_refs(session: Session, refs: Sequence[KeyRef]) -> None:
     """Write back plural flag, description and context changed on `KeyRef`s (one executemany)."""
     if refs:
+        now = utcnow()
         rows = [
             {
                 "id": r.id,
                 "is_plural": r.is_plural,
                 "description": r.description,
                 "context": r.context,
-                "updated_at": utcnow(),
+                "updated_at": now,
             }
             for r in refs
         ]
@@ -145,10 +146,10 @@ def validate_keys(items: Sequence[KeyFields]) -> None:
             max_length=f.max_length,
             where=where,
         )
-        if len(problems) >= 50:
+        if len(problems) >= MAX_PROBLEMS:
             break
     if problems:
-        raise BadRequest(problems[:50])
+        raise BadRequest(problems[:MAX_PROBLEMS])
 
 
 def lock_for_keys(session: Session, *, project: Project) -> None:
@@ -246,8 +247,12 @@ def create(session: Session, *, principal: Principal, project: Project, items: S
 def _bulk_size(items: Sequence[Any]) -> None:
     if not items:
         raise BadRequest(["keys should not be empty"])
-    if len(items) > MAX_BULK:
-        raise BadRequest([f"at most {MAX_BULK} items per bulk call ({len(items)} given)"])
+    _bulk_limit(len(items))
+
+
+def _bulk_limit(count: int) -> None:
+    if count > MAX_BULK:
+        raise BadRequest([f"at most {MAX_BULK} items per bulk call ({count} given)"])
 
 
 def _apply_changes(session: Session, *, project: Project, key: Key, changes: dict[str, Any], where: str = "") -> None:
@@ -330,8 +335,7 @@ def delete_keys(
     session: Session, *, principal: Principal, project: Project, key_ids: Sequence[str]
 ) -> tuple[int, list[str]]:
     principal.require(Permission.MANAGE_KEYS)
-    if len(key_ids) > MAX_BULK:
-        raise BadRequest([f"at most {MAX_BULK} items per bulk call ({len(key_ids)} given)"])
+    _bulk_limit(len(key_ids))
     lock_for_keys(session, project=project)
     wanted = list(dict.fromkeys(key_ids))
     found = set(session.scalars(select(Key.id).where(Key.project_id == project.id, Key.id.in_(wanted))))

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from entri.core.actor import Actor
 from entri.core.clock import utcnow
-from entri.core.errors import BadRequest, Conflict, NotFound
+from entri.core.errors import MAX_PROBLEMS, BadRequest, Conflict, NotFound
 from entri.core.ids import new_ids
 from entri.core.text import first_unstorable
 from entri.core.vocabularies import PLURAL_CATEGORIES, Action, Source, Status, spelled
@@ -33,7 +33,6 @@ from entri.translations import store
 from entri.translations.models import Translation, TranslationHistory
 from entri.translations.rules import CONFIDENCE_RANGE, MAX_VALUE
 
-MAX_PROBLEMS = 50
 _STATUSES = frozenset(Status)
 _SOURCES = frozenset(Source)
 
