@@ -1,0 +1,71 @@
+"""Turn settings into a `Checker` once per write, then run it on every subject.
+
+Settings (docs/checks.md): a mapping of check id to `error`, `warning` or `off`, merged from
+the organization's `settings.checks.severities` and the project's override. Unknown ids in
+settings are refused by `validate_severities` where settings are written, not here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from entri.checks.base import OFF, Check, Context, Failure, Level, Severity, Subject
+from entri.checks.registry import all_checks
+
+
+class Checker:
+    """The enabled checks with their effective severity, ready to run on many subjects."""
+
+    __slots__ = ("_checks", "context")
+
+    def __init__(self, severities: Mapping[str, str] | None = None, context: Context | None = None) -> None:
+        chosen: list[tuple[Check, Severity]] = []
+        overrides = severities or {}
+        for check in all_checks().values():
+            setting = overrides.get(check.id, check.severity.value)
+            if setting != OFF:
+                chosen.append((check, Severity(setting)))
+        self._checks = tuple(chosen)
+        self.context = context or Context()
+
+    def check(self, subject: Subject) -> list[Failure]:
+        """Every failure of `subject`, in catalogue order (empty when it passes or is empty)."""
+        if subject.value is None and not subject.plurals:
+            return []
+        failures: list[Failure] = []
+        for check, severity in self._checks:
+            if subject.is_source and not check.applies_to_source:
+                continue
+            failures.extend(Failure(check.id, severity, m) for m in check.function(subject, self.context))
+        return failures
+
+
+def level(failures: Sequence[Failure]) -> Level:
+    """The worst severity among `failures`."""
+    if any(f.severity is Severity.ERROR for f in failures):
+        return Level.ERROR
+    return Level.WARNING if failures else Level.CLEAN
+
+
+def validate_severities(severities: object, *, where: str = "checks.severities") -> list[str]:
+    """Problems with a severity setting, for the settings routes (empty when valid)."""
+    if not isinstance(severities, Mapping):
+        return [f"{where} must be an object of check id to 'error', 'warning' or 'off'"]
+    known = all_checks()
+    allowed = {Severity.ERROR.value, Severity.WARNING.value, OFF}
+    problems: list[str] = []
+    for check_id, setting in severities.items():
+        if check_id not in known:
+            problems.append(f"{where}: unknown check '{check_id}' (known: {', '.join(known)})")
+        elif setting not in allowed:
+            problems.append(f"{where}.{check_id} must be 'error', 'warning' or 'off'")
+    return problems
+
+
+def counts(failure_lists: Iterable[Sequence[Failure]]) -> dict[str, int]:
+    """How many subjects fail each check id (an import's `checks` summary)."""
+    found: dict[str, int] = {}
+    for failures in failure_lists:
+        for check_id in {f.id for f in failures}:
+            found[check_id] = found.get(check_id, 0) + 1
+    return dict(sorted(found.items()))
