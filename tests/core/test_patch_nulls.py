@@ -28,7 +28,7 @@ class PatchRoute:
 PROJECT = PatchRoute(
     "/api/projects/{project_id}",
     "ProjectUpdate",
-    ("name", "sourceLanguage", "targetLanguages"),
+    ("name", "sourceLanguage", "targetLanguages", "settings"),
     ("description", "preferredModel"),
 )
 KEY = PatchRoute(
@@ -44,10 +44,11 @@ BULK = PatchRoute(
     ("description", "maxLength", "context"),
 )
 MEMBER = PatchRoute("/api/organizations/{org_id}/members/{user_id}", "RoleBody", ("role",))
+ORG = PatchRoute("/api/organizations/{org_id}", "OrganizationUpdate", ("name", "settings"))
 STATUS = PatchRoute(
     "/api/projects/{project_id}/keys/{key_id}/translations/{language}/status", "StatusChange", ("status",)
 )
-ROUTES = (PROJECT, KEY, BULK, MEMBER, STATUS)
+ROUTES = (PROJECT, KEY, BULK, MEMBER, ORG, STATUS)
 
 
 def test_every_patch_route_is_covered() -> None:
@@ -74,6 +75,7 @@ def setup(tenant: Tenant, client: TestClient) -> dict[str, Any]:
         KEY.template: f"{keys}/{key['_id']}",
         BULK.template: f"{keys}/bulk",
         MEMBER.template: f"/api/organizations/current/members/{member.user_id}",
+        ORG.template: "/api/organizations/current",
         STATUS.template: f"{keys}/{key['_id']}/translations/fr/status",
         "project": project,
         "key": key,
@@ -82,6 +84,7 @@ def setup(tenant: Tenant, client: TestClient) -> dict[str, Any]:
             KEY.template: f"{keys}/{key['_id']}",
             BULK.template: f"{keys}/{key['_id']}",
             MEMBER.template: "/api/organizations/current/members",
+            ORG.template: "/api/organizations/current",
             STATUS.template: f"{keys}/{key['_id']}/translations",
         },
     }

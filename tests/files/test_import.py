@@ -44,6 +44,7 @@ def test_first_import_creates_keys_and_reports_every_field(tenant, client):
         "skipped": 0,
         "errors": [],
         "warnings": [],
+        "checks": {},
         "language": "fr",
         "format": "json-flat",
     }

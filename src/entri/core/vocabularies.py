@@ -42,6 +42,8 @@ class Action(StrEnum):
     IMPORT = "import"
     AI = "ai"
     TM = "tm"
+    SOURCE_CHANGE = "source_change"
+    """The source text changed: a reviewed or approved translation went back to `translated`."""
 
 
 PLURAL_CATEGORIES: tuple[str, ...] = ("zero", "one", "two", "few", "many", "other")

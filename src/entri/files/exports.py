@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from entri.checks.base import Level
 from entri.core.errors import BadRequest
 from entri.core.permissions import Permission
 from entri.core.principal import Principal
@@ -28,6 +29,9 @@ from entri.keys.models import Key
 from entri.projects.models import Project
 from entri.projects.service import require_language
 from entri.translations.models import Translation
+
+EXCLUDE_FAILING = "failing-errors"
+"""`?exclude=` value: leave out values failing error-level quality checks."""
 
 
 @dataclass(frozen=True)
@@ -50,8 +54,14 @@ Row = Any
 status, version): `_values` columns, by position."""
 
 
-def _values(session: Session, project_id: str, language: str, namespace: str | None) -> list[Row]:
+def _values(
+    session: Session, project_id: str, language: str, namespace: str | None, *, exclude_failing: bool = False
+) -> list[Row]:
+    """Every key of the project (or namespace) with its value in `language`. With
+    `exclude_failing`, a value failing error-level checks reads as absent (docs/checks.md)."""
     join = and_(Translation.key_id == Key.id, Translation.language == language)
+    if exclude_failing:
+        join = and_(join, Translation.check_level < Level.ERROR)
     query = (
         select(
             Key.id,
@@ -168,7 +178,11 @@ def export_file(
     namespace: str | None = None,
     fallback: str | None = None,
     max_entries: int = 0,
+    exclude: str | None = None,
 ) -> ExportedFile:
+    """`exclude="failing-errors"` leaves out values that fail error-level checks (a release
+    build that must not ship a broken placeholder); `fallback="source"` fills them from the
+    source then, like any missing value."""
     principal.require(Permission.IMPORT_EXPORT)
     if not format_id:
         raise BadRequest([f"format should not be empty; valid formats: {', '.join(FORMAT_IDS)}"])
@@ -178,6 +192,8 @@ def export_file(
         raise BadRequest([f"format: {exc}"]) from None
     if fallback not in (None, "source"):
         raise BadRequest(["fallback must be 'source'"])
+    if exclude not in (None, EXCLUDE_FAILING):
+        raise BadRequest([f"exclude must be '{EXCLUDE_FAILING}'"])
     require_language(project, language)
     with gc_paused():
         return _export(
@@ -189,6 +205,7 @@ def export_file(
             namespace=namespace,
             fallback=fallback,
             max_entries=max_entries,
+            exclude_failing=exclude == EXCLUDE_FAILING,
         )
 
 
@@ -202,8 +219,9 @@ def _export(
     namespace: str | None,
     fallback: str | None,
     max_entries: int,
+    exclude_failing: bool,
 ) -> ExportedFile:
-    rows = _values(session, project.id, language, namespace)
+    rows = _values(session, project.id, language, namespace, exclude_failing=exclude_failing)
     sources = None
     if info.bilingual or fallback == "source":
         source_rows = (

@@ -221,6 +221,7 @@ def summary(result: ImportResult, *, language: str, format_id: str) -> dict[str,
         "skipped": result.skipped,
         "errors": result.errors,
         "warnings": result.warnings,
+        "checks": dict(sorted(result.checks.items())),
         "language": language,
         "format": format_id,
     }

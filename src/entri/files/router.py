@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, MutableMapping
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import orjson
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.routing import APIRoute
 from pydantic import ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
@@ -62,6 +62,7 @@ class ImportOut(ResponseModel):
                     "skipped": 0,
                     "errors": [],
                     "warnings": [],
+                    "checks": {"placeholders": 1},
                     "language": "fr",
                     "format": "json-nested",
                 }
@@ -75,6 +76,9 @@ class ImportOut(ResponseModel):
     skipped: int
     errors: list[str]
     warnings: list[str]
+    checks: dict[str, int] = Field(
+        description="How many imported values fail each quality check, by check id (docs/checks.md)"
+    )
     language: str
     format: str
 
@@ -196,6 +200,10 @@ def export_file(
     format: str | None = None,
     namespace: str | None = None,
     fallback: str | None = None,
+    exclude: Annotated[
+        str | None,
+        Query(description="`failing-errors` leaves out values failing error-level quality checks (docs/checks.md)"),
+    ] = None,
 ) -> Response:
     exported = exports.export_file(
         session,
@@ -205,6 +213,7 @@ def export_file(
         format_id=format,
         namespace=namespace,
         fallback=fallback,
+        exclude=exclude,
         max_entries=request.app.state.settings.export_max_entries,
     )
     headers = {

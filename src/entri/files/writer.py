@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from entri.checks import runner as checks
 from entri.core.actor import Actor
 from entri.core.bulk import roomy_page_cache
 from entri.core.db import refresh_statistics_after, retry_transient
@@ -48,6 +49,8 @@ class ImportResult:
     skipped: int = 0
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    checks: dict[str, int] = field(default_factory=dict)
+    """How many imported values fail each quality check, by check id."""
 
 
 def _is_plural(entry: Entry) -> bool:
@@ -97,6 +100,7 @@ def _apply(
                 project=project,
                 language=language,
                 chunk=chunk,
+                format_id=format_id,
                 look_up=look_up,
                 overwrite=overwrite,
                 actor=actor,
@@ -114,6 +118,8 @@ def _apply(
 
 CACHE_PER_FILE_BYTE = 6
 MAX_CACHE_KIB = 256 * 1024
+
+
 @contextmanager
 def page_cache_for(session: Session, *, file_bytes: int) -> Iterator[None]:
     """SQLite's page cache sized for one import (6 bytes per byte of the file, at most 256 MiB),
@@ -201,6 +207,7 @@ def _apply_chunk(
     project: Project,
     language: str,
     chunk: list[Planned],
+    format_id: str,
     look_up: bool,
     overwrite: bool,
     actor: Actor,
@@ -220,6 +227,7 @@ def _apply_chunk(
                 context=entry.context,
                 is_plural=_is_plural(entry),
                 max_length=entry.max_length,
+                origin_format=format_id,
             )
     created = keys.add_keys(session, project=project, items=list(new_fields.values()), validate=False)
     for ref in created:
@@ -243,6 +251,7 @@ def _apply_chunk(
                     plurals=entry.plurals,
                     source=Source.IMPORT,
                     status=entry.state,
+                    downgrade=True,
                 )
             )
         if entry.source is not None and language != project.source_language and ref.id in fresh:
@@ -264,3 +273,5 @@ def _apply_chunk(
     result.imported += len(mine)
     result.updated += sum(1 for c in mine if c.old_status is not None)
     result.skipped += len(wanted) - len(mine)
+    for check_id, count in checks.counts(c.failures for c in mine).items():
+        result.checks[check_id] = result.checks.get(check_id, 0) + count

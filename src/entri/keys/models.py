@@ -38,6 +38,9 @@ class Key(Base):
     """gettext msgctxt / Android product, carried so files round-trip."""
     is_plural: Mapped[bool] = mapped_column(Boolean, default=False)
     max_length: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    origin_format: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    """The file format that created the key (an import), or None: it picks the placeholder
+    dialect the quality checks use (docs/checks.md)."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -42,6 +42,7 @@ KEY_COLUMNS = (
     "context",
     "is_plural",
     "max_length",
+    "origin_format",
     "created_at",
     "updated_at",
 )
@@ -62,6 +63,8 @@ class KeyFields:
     is_plural: bool = False
     max_length: int | None = None
     context: str | None = None
+    origin_format: str | None = None
+    """The file format of the import creating the key (picks the checks' placeholder dialect)."""
 
 
 def get_key(session: Session, *, project: Project, key_id: str) -> Key:
@@ -193,6 +196,7 @@ def add_keys(session: Session, *, project: Project, items: Sequence[KeyFields], 
             ref.context,
             ref.is_plural,
             fields.max_length,
+            fields.origin_format,
             now,
             now,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Response
+from sqlalchemy.orm import Session
 
 from entri.auth.deps import CurrentPrincipal, scoped
 from entri.core.clock import iso
@@ -18,8 +19,11 @@ from entri.organizations.schemas import (
     InviteOut,
     MemberOut,
     OrganizationOut,
+    OrganizationUpdate,
     RoleBody,
 )
+from entri.projects import service as projects
+from entri.translations import recheck
 
 router = APIRouter(
     prefix="/organizations", tags=["Organization"], responses=ERROR_RESPONSES, dependencies=[scoped("settings")]
@@ -62,6 +66,26 @@ def _invitation_out(invitation: Invitation) -> dict[str, Any]:
 def get_org(org_id: str, session: DbSession, principal: CurrentPrincipal) -> dict[str, Any]:
     org = service.get_organization(session, organization_id=service.resolve_org_id(principal, org_id))
     return _org_out(org)
+
+
+@router.patch("/{org_id}", response_model=OrganizationOut, summary="Rename, or update settings (partial)")
+def update_org(
+    org_id: str, body: OrganizationUpdate, session: DbSession, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    org = service.update_organization(
+        session,
+        principal=principal,
+        organization_id=service.resolve_org_id(principal, org_id),
+        name=body.name,
+        settings=body.settings,
+        recheck=_recheck_organization,
+    )
+    return _org_out(org)
+
+
+def _recheck_organization(session: Session, organization_id: str) -> None:
+    for project in projects.projects_of(session, organization_id=organization_id):
+        recheck.recheck_project(session, project=project)
 
 
 @router.get("/{org_id}/members", response_model=list[MemberOut], summary="Members (plain array)")

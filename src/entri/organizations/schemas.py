@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import ConfigDict, Field
 
 from entri.core.permissions import Role
-from entri.core.schemas import RequestModel, ResponseModel
+from entri.core.schemas import PatchModel, RequestModel, ResponseModel
 
 
 class InviteBody(RequestModel):
@@ -110,3 +110,18 @@ class OrganizationOut(ResponseModel):
     slug: str
     settings: dict[str, Any]
     createdAt: str
+
+
+class OrganizationUpdate(PatchModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"settings": {"toneInstructions": "Friendly", "checks": {"severities": {"urls": "error"}}}}]
+        }
+    )
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    settings: dict[str, Any] | None = Field(
+        default=None,
+        description="Partial: objects merge key by key, null removes a key. Fields: defaultSourceLanguage, "
+        "aiProvider, defaultTranslationWorkflow, toneInstructions, checks (docs/checks.md).",
+    )

@@ -4,16 +4,21 @@ Invitations, which become memberships when accepted, are in `invitations.py`."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from entri.core.errors import Conflict, Forbidden, NotFound
+from entri.checks import settings as check_settings
+from entri.core.clock import utcnow
+from entri.core.errors import BadRequest, Conflict, Forbidden, NotFound
 from entri.core.ids import new_id
 from entri.core.permissions import RANK, Permission, Role
 from entri.core.principal import Principal
 from entri.core.security import hash_password
+from entri.core.settings_merge import merged
 from entri.organizations.models import Membership, Organization, User
 
 
@@ -64,6 +69,68 @@ def get_organization(session: Session, *, organization_id: str) -> Organization:
     if org is None:
         raise NotFound("Organization not found")
     return org
+
+
+def settings_of(session: Session, *, organization_id: str) -> dict[str, Any]:
+    """An organization's settings (empty when it has none), read without loading the row."""
+    found = session.scalar(select(Organization.settings).where(Organization.id == organization_id))
+    return dict(found) if isinstance(found, dict) else {}
+
+
+ORGANIZATION_SETTINGS: dict[str, type] = {
+    "defaultSourceLanguage": str,
+    "aiProvider": str,
+    "defaultTranslationWorkflow": str,
+    "toneInstructions": str,
+    "checks": dict,
+}
+"""The settings an organization has, with their JSON type (docs/checks.md for `checks`)."""
+MAX_SETTING_TEXT = 5000
+
+
+def update_organization(
+    session: Session,
+    *,
+    principal: Principal,
+    organization_id: str,
+    name: str | None = None,
+    settings: dict[str, Any] | None = None,
+    recheck: Callable[[Session, str], object] | None = None,
+) -> Organization:
+    """Rename and/or merge settings (core/settings_merge.py). `recheck` re-checks the
+    organization's translations, in this transaction, when the check settings change."""
+    principal.require(Permission.MANAGE_SETTINGS)
+    org = get_organization(session, organization_id=organization_id)
+    old_checks = (org.settings or {}).get("checks")
+    if name is not None:
+        org.name = name
+    if settings is not None:
+        new = merged(org.settings, settings)
+        problems = _settings_problems(new)
+        if problems:
+            raise BadRequest(problems)
+        org.settings = new
+    org.updated_at = utcnow()
+    if recheck is not None and (org.settings or {}).get("checks") != old_checks:
+        session.flush()
+        recheck(session, org.id)
+    session.commit()
+    return org
+
+
+def _settings_problems(settings: dict[str, Any]) -> list[str]:
+    problems: list[str] = []
+    for name, value in settings.items():
+        expected = ORGANIZATION_SETTINGS.get(name)
+        if expected is None:
+            problems.append(f"settings: unknown field '{name}' (allowed: {', '.join(ORGANIZATION_SETTINGS)})")
+        elif not isinstance(value, expected):
+            problems.append(f"settings.{name} must be {'an object' if expected is dict else 'a string'}")
+        elif isinstance(value, str) and len(value) > MAX_SETTING_TEXT:
+            problems.append(f"settings.{name} is longer than {MAX_SETTING_TEXT} characters")
+    if isinstance(settings.get("checks"), dict):
+        problems += check_settings.problems(settings["checks"], where="settings.checks", for_project=False)
+    return problems
 
 
 def resolve_org_id(principal: Principal, org_id: str) -> str:

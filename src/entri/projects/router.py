@@ -19,6 +19,7 @@ from entri.projects.schemas import (
     ProjectUpdate,
     project_out,
 )
+from entri.translations import recheck
 
 router = APIRouter(prefix="/projects", tags=["Projects"], responses=ERROR_RESPONSES, dependencies=[scoped("projects")])
 
@@ -57,7 +58,13 @@ def update_project(
     project_id: str, body: ProjectUpdate, session: DbSession, principal: CurrentPrincipal
 ) -> dict[str, Any]:
     changes = body.model_dump(exclude_unset=True)
-    project = service.update_project(session, principal=principal, project_id=project_id, changes=changes)
+    project = service.update_project(
+        session,
+        principal=principal,
+        project_id=project_id,
+        changes=changes,
+        recheck=lambda s, p: recheck.recheck_project(s, project=p),
+    )
     return project_out(project)
 
 

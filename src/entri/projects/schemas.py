@@ -20,6 +20,7 @@ _PROJECT: dict[str, Any] = {
     "preferredModel": None,
     "archived": False,
     "archivedAt": None,
+    "settings": {},
     "createdAt": "2025-03-01T10:00:00.000Z",
     "updatedAt": "2025-03-02T14:30:00.000Z",
 }
@@ -61,6 +62,12 @@ class ProjectUpdate(PatchModel):
     sourceLanguage: LanguageCode | None = None
     targetLanguages: list[LanguageCode] | None = Field(default=None, max_length=500)
     preferredModel: str | None = Field(default=None, max_length=100)
+    settings: dict[str, Any] | None = Field(
+        default=None,
+        description="Partial: objects merge key by key, null removes a key. `checks` (docs/checks.md): "
+        "`severities` {check id: error|warning|off}, `dialect`, `identical` [texts].",
+        examples=[{"checks": {"severities": {"unchanged": "off"}, "identical": ["Entri"]}}],
+    )
 
 
 class LanguageAdd(RequestModel):
@@ -81,6 +88,7 @@ class ProjectOut(ResponseModel):
     preferredModel: str | None
     archived: bool
     archivedAt: str | None
+    settings: dict[str, Any] = Field(description="Project settings: `checks` (docs/checks.md)")
     createdAt: str
     updatedAt: str
 
@@ -123,6 +131,7 @@ def project_out(project: Project) -> dict[str, Any]:
         "preferredModel": project.preferred_model,
         "archived": project.archived_at is not None,
         "archivedAt": iso(project.archived_at),
+        "settings": project.settings or {},
         "createdAt": iso(project.created_at),
         "updatedAt": iso(project.updated_at),
     }

@@ -3,15 +3,19 @@ every project-scoped route: another organization's project is a 404, never data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from entri.checks import settings as check_settings
 from entri.core.clock import utcnow
 from entri.core.errors import BadRequest, Conflict, NotFound
 from entri.core.ids import new_id
 from entri.core.pagination import PageParams
 from entri.core.permissions import Permission
 from entri.core.principal import Principal
+from entri.core.settings_merge import merged
 from entri.projects.models import Project
 
 
@@ -79,9 +83,29 @@ def update_project(
     principal: Principal,
     project_id: str,
     changes: dict[str, object],
+    recheck: Callable[[Session, Project], object] | None = None,
 ) -> Project:
+    """Apply a partial update. `recheck` (the translations' re-check) runs in the same
+    transaction when the check settings or the source language change: every stored check
+    result depends on both (docs/checks.md)."""
     principal.require(Permission.MANAGE_PROJECTS)
     project = get_project(session, principal=principal, project_id=project_id, for_write=True)
+    old_source, old_checks = project.source_language, (project.settings or {}).get("checks")
+    if changes.get("settings") is not None:
+        patch = changes["settings"]
+        if not isinstance(patch, dict):
+            raise BadRequest(["settings must be an object"])
+        unknown = [name for name in patch if name not in PROJECT_SETTINGS]
+        if unknown:
+            raise BadRequest(
+                [f"settings: unknown field '{n}' (allowed: {', '.join(PROJECT_SETTINGS)})" for n in unknown]
+            )
+        new_settings = merged(project.settings, patch)
+        if new_settings.get("checks") is not None:
+            found = check_settings.problems(new_settings["checks"], where="settings.checks", for_project=True)
+            if found:
+                raise BadRequest(found)
+        project.settings = new_settings
     if "name" in changes:
         if changes["name"] is None:
             raise BadRequest(["name should not be empty"])
@@ -100,8 +124,23 @@ def update_project(
         project.source_language = str(new_source)
     project.target_languages = _dedupe_targets(project.source_language, targets)
     project.updated_at = utcnow()
+    if recheck is not None and (
+        project.source_language != old_source or (project.settings or {}).get("checks") != old_checks
+    ):
+        session.flush()
+        recheck(session, project)
     session.commit()
     return project
+
+
+PROJECT_SETTINGS = ("checks",)
+"""The project settings there are (docs/checks.md, "Settings")."""
+
+
+def projects_of(session: Session, *, organization_id: str) -> list[Project]:
+    """Every project of an organization, archived ones included (an organization-wide
+    settings change re-checks them all)."""
+    return list(session.scalars(select(Project).where(Project.organization_id == organization_id)))
 
 
 def set_archived(session: Session, *, principal: Principal, project_id: str, archived: bool) -> Project:

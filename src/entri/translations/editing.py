@@ -25,6 +25,12 @@ def require_status_permission(principal: Principal, status: str) -> None:
         raise Forbidden(f"Your role '{principal.role}' cannot set status '{status}'")
 
 
+def require_force_permission(principal: Principal, force: bool) -> None:
+    """`force` (review or approve over failing error-level checks) is for admins and owners."""
+    if force and not principal.can(Permission.MANAGE_PROJECTS):
+        raise Forbidden(f"Your role '{principal.role}' cannot force a status over failing checks (admins can)")
+
+
 def _written(session: Session, key: KeyLike, language: str) -> Translation:
     row = service.current(session, key_id=key.id, language=language)
     if row is None:  # the write path just stored it in this transaction
@@ -46,10 +52,12 @@ def upsert(
     ai_confidence: int | None = None,
     status: str | None = None,
     expected_version: int | None = None,
+    force: bool = False,
 ) -> Translation:
     principal.require(Permission.EDIT_TRANSLATIONS)
     if status is not None:
         require_status_permission(principal, status)
+    require_force_permission(principal, force)
     write = Write(
         key=key,
         language=language,
@@ -59,6 +67,7 @@ def upsert(
         status=status,
         ai_confidence=ai_confidence,
         expected_version=expected_version,
+        force=force,
     )
     service.write(session, project=project, writes=[write], actor=Actor.of(principal), action=Action.UPDATE)
     row = _written(session, key, language)
@@ -76,9 +85,11 @@ def set_status(
     language: str,
     status: str,
     expected_version: int | None = None,
+    force: bool = False,
 ) -> Translation:
     require_status_permission(principal, status)
-    write = Write.status_change(key, language, status, expected_version=expected_version)
+    require_force_permission(principal, force)
+    write = Write.status_change(key, language, status, expected_version=expected_version, force=force)
     service.write(session, project=project, writes=[write], actor=Actor.of(principal), action=Action.STATUS)
     row = _written(session, key, language)
     session.commit()
@@ -145,6 +156,7 @@ def revert(
         status=status,
         ai_confidence=target.ai_confidence,
         expected_version=current.version if current is not None else 0,
+        downgrade=True,  # an approved value whose checks now fail comes back as translated
     )
     try:
         service.write(session, project=project, writes=[write], actor=Actor.of(principal), action=Action.REVERT)

@@ -6,10 +6,11 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, func, select, tuple_
+from sqlalchemy import ColumnElement, Integer, Select, String, and_, bindparam, func, select, text, tuple_
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Executable
 
+from entri.checks.base import Level
 from entri.core.prepared import Prepared, json_value
 from entri.keys.models import Key
 from entri.keys.service import LISTING_ORDER
@@ -45,6 +46,7 @@ LISTING_COLUMNS = (
     Translation.updated_by,
     Translation.updated_by_name,
     Translation.updated_at,
+    Translation.checks,
 )
 
 
@@ -121,6 +123,7 @@ def list_for_language(
     offset: int,
     limit: int,
     status: str | None = None,
+    check: str | None = None,
 ) -> tuple[list[Any], int]:
     """Every key of the project with its translation in `language` (NULL columns when none).
 
@@ -128,31 +131,84 @@ def list_for_language(
     filter the page of keys is cut from the covering index first and only those keys are
     joined, so a deep page costs the same as the first one.
     """
-    if status is None:
+    if status is None and check is None:
         params: dict[str, Any] = {"project_id": project.id, "language": language, "offset": offset, "limit": limit}
         anchor = _anchor_for(session, project, offset)
         if anchor is None:
             return [_plain(r) for r in _PAGE.rows(session, params)], project.key_count
         (params["a_ns"], params["a_sort"], params["a_id"]), params["offset"] = anchor
         return [_plain(r) for r in _ANCHORED_PAGE.rows(session, params)], project.key_count
-    # Filtered by status: rarer, built per call (building expressions costs, see _PAGE).
+    # Filtered: rarer, built per call (building expressions costs, see _PAGE).
     join = and_(Translation.key_id == Key.id, Translation.language == language)
-    order = _ORDER
-    query = select(*LISTING_COLUMNS).outerjoin(Translation, join).where(Key.project_id == project.id)
+    conds: list[ColumnElement[bool]] = []
     if status == "untranslated":
-        cond: ColumnElement[bool] = (Translation.id.is_(None)) | (Translation.status == "untranslated")
-        count_query = select(func.count()).select_from(Key).outerjoin(Translation, join)
-        count_query = count_query.where(Key.project_id == project.id, cond)
+        conds.append((Translation.id.is_(None)) | (Translation.status == "untranslated"))
+    elif status is not None:
+        conds.append(Translation.status == status)
+    if check is not None:
+        conds.append(failing_condition(session, check))
+    query = select(*LISTING_COLUMNS).outerjoin(Translation, join).where(Key.project_id == project.id, *conds)
+    count_query = select(func.count()).select_from(Key).outerjoin(Translation, join)
+    total = int(session.scalar(count_query.where(Key.project_id == project.id, *conds)) or 0)
+    rows = session.connection().execute(query.order_by(*_ORDER).offset(offset).limit(limit)).all()
+    return [_plain(tuple(r)) for r in rows], total
+
+
+def failing(
+    session: Session,
+    *,
+    project: Project,
+    language: str | None,
+    severity: str | None,
+    check: str | None,
+    offset: int,
+    limit: int,
+) -> tuple[list[tuple[Any, ...]], int]:
+    """Translations failing checks, by language then key order: (language, *LISTING_COLUMNS)."""
+    conds: list[ColumnElement[bool]] = [Translation.project_id == project.id]
+    conds.append(failing_condition(session, ERRORS if severity == "error" else FAILING))
+    if severity == "warning":
+        conds.append(Translation.check_level == Level.WARNING)
+    if language is not None:
+        conds.append(Translation.language == language)
     else:
-        cond = Translation.status == status
-        count_query = (
-            select(func.count())
-            .select_from(Translation)
-            .where(Translation.project_id == project.id, Translation.language == language, cond)
-        )
-    total = int(session.scalar(count_query) or 0)
-    rows = session.connection().execute(query.where(cond).order_by(*order).offset(offset).limit(limit)).all()
-    return [tuple(r) for r in rows], total
+        conds.append(Translation.language.in_(project.languages))  # a removed language's rows stay hidden
+    if check is not None and check not in (FAILING, ERRORS):
+        conds.append(failing_condition(session, check))
+    total = int(session.scalar(select(func.count()).select_from(Translation).where(*conds)) or 0)
+    query = (
+        select(Translation.language, *LISTING_COLUMNS)
+        .join(Key, Key.id == Translation.key_id)
+        .where(*conds)
+        .order_by(Translation.language, *_ORDER)
+        .offset(offset)
+        .limit(limit)
+    )
+    rows = session.connection().execute(query).all()
+    return [(r[0], *_plain(tuple(r[1:]))) for r in rows], total
+
+
+FAILING = "failing"
+ERRORS = "errors"
+
+
+def failing_condition(session: Session, check: str) -> ColumnElement[bool]:
+    """Translations failing any check (`failing`), an error-level one (`errors`), or the check
+    with that id. `check_level` is indexed; a check id is looked up in the stored JSON."""
+    if check == FAILING:
+        return Translation.check_level > Level.CLEAN
+    if check == ERRORS:
+        return Translation.check_level == Level.ERROR
+    named = bindparam("check_id", check, type_=String)
+    if session.get_bind().dialect.name == "postgresql":
+        has = "translations.checks @> jsonb_build_array(jsonb_build_object('id', CAST(:check_id AS text)))"
+        return and_(Translation.check_level > Level.CLEAN, text(has).bindparams(named))
+    return and_(
+        Translation.check_level > Level.CLEAN,
+        text(
+            "EXISTS (SELECT 1 FROM json_each(translations.checks) WHERE json_extract(value, '$.id') = :check_id)"
+        ).bindparams(named),
+    )
 
 
 _PAGE = Prepared(_page_query(anchored=False))
@@ -161,13 +217,18 @@ _ANCHORED_PAGE = Prepared(_page_query(anchored=True))
 _ANCHORS = Prepared(_anchor_query())
 _FORMS = 4
 """Position of plural_forms in LISTING_COLUMNS."""
+_CHECKS = len(LISTING_COLUMNS) - 1
+"""Position of checks (the last column)."""
 
 
 def _plain(row: tuple[Any, ...]) -> tuple[Any, ...]:
     """A driver row with its JSON decoded; the timestamp stays as the driver gave it (text on
     SQLite), which the response shaper formats (core/prepared.py: timestamp_iso)."""
-    if row[_FORMS] is None:
+    if row[_FORMS] is None and row[_CHECKS] is None:
         return row
     out = list(row)
-    out[_FORMS] = json_value(out[_FORMS])
+    if out[_FORMS] is not None:
+        out[_FORMS] = json_value(out[_FORMS])
+    if out[_CHECKS] is not None:
+        out[_CHECKS] = json_value(out[_CHECKS])
     return tuple(out)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from entri.core.clock import utcnow
@@ -21,6 +21,7 @@ class Translation(Base):
     __table_args__ = (
         UniqueConstraint("key_id", "language"),
         Index("ix_translations_project_language", "project_id", "language"),
+        Index("ix_translations_check_level", "project_id", "language", "check_level"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -37,6 +38,11 @@ class Translation(Base):
     updated_by_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    checks: Mapped[list[dict[str, str]] | None] = mapped_column(JSONType, nullable=True)
+    """The failing quality checks `[{id, severity, message}]` as of the last write or re-check;
+    None when none fail (docs/checks.md)."""
+    check_level: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    """The worst severity in `checks`: 0 clean, 1 warning, 2 error (`checks.base.Level`)."""
 
 
 class TranslationHistory(Base):
@@ -60,4 +66,6 @@ class TranslationHistory(Base):
     ai_confidence: Mapped[int | None] = mapped_column(Integer, nullable=True)
     changed_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
     changed_by_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    forced: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """An admin approved or reviewed it despite failing error-level checks (`force: true`)."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

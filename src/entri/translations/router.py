@@ -3,12 +3,13 @@ revert, history and overwrite by key (docs/api-decisions.md)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import orjson
-from fastapi import APIRouter, Body, Response
+from fastapi import APIRouter, Body, Query, Response
 
 from entri.auth.deps import CurrentPrincipal, scoped
+from entri.checks.registry import all_checks
 from entri.content import overwrite as overwrite_service
 from entri.core.deps import DbSession, Paging, language_param
 from entri.core.errors import BadRequest
@@ -20,6 +21,7 @@ from entri.projects import service as projects
 from entri.projects.deps import ReadProject, WriteProject
 from entri.translations import editing, listing, service
 from entri.translations.schemas import (
+    FailingPage,
     HistoryOut,
     KeyTranslations,
     OverwriteBody,
@@ -41,6 +43,8 @@ router = APIRouter(
     dependencies=[scoped("translations")],
 )
 KEY = "/keys/{key_id}/translations/{language}"
+FAILING_CHECKS = "a reviewed or approved status while error-level quality checks fail (unless an admin forces it)"
+STALE_VERSION = "the translation changed concurrently"
 
 
 @router.post(
@@ -74,7 +78,15 @@ def overwrite(
     summary="All keys with their translation in one language",
 )
 def list_language(
-    language: str, project: ReadProject, session: DbSession, paging: Paging, status: str | None = None
+    language: str,
+    project: ReadProject,
+    session: DbSession,
+    paging: Paging,
+    status: str | None = None,
+    check: Annotated[
+        str | None,
+        Query(description="`failing` (any check), `errors` (an error-level one), or a check id (docs/checks.md)"),
+    ] = None,
 ) -> Response:
     """The hottest read: its JSON is written straight from the rows (orjson), not validated
     again through the response model that documents it; tests hold the two to one shape."""
@@ -82,14 +94,52 @@ def list_language(
     projects.require_language(project, lang)
     if status is not None and status not in _STATUSES:
         raise BadRequest([f"status must be one of {spelled(Status)}"])
+    if check is not None:
+        require_check_filter(check)
     rows, total = listing.list_for_language(
-        session, project=project, language=lang, offset=paging.offset, limit=paging.limit, status=status
+        session, project=project, language=lang, offset=paging.offset, limit=paging.limit, status=status, check=check
     )
     body = envelope([listing_out(r, lang) for r in rows], total, paging)
     return Response(orjson.dumps(body), media_type="application/json")
 
 
 _STATUSES = frozenset(Status)
+
+
+@router.get("/checks", response_model=FailingPage, summary="Translations failing quality checks")
+def failing_checks(
+    project: ReadProject,
+    session: DbSession,
+    paging: Paging,
+    language: str | None = None,
+    severity: Annotated[Literal["error", "warning"] | None, Query(description="Only this worst severity")] = None,
+    check: Annotated[str | None, Query(description="Only translations failing this check id")] = None,
+) -> Response:
+    """Paged, by language then key order; each item is a translation with its `checks`."""
+    lang = None
+    if language is not None:
+        lang = language_param(language)
+        projects.require_language(project, lang)
+    if check is not None:
+        require_check_filter(check)
+    rows, total = listing.failing(
+        session,
+        project=project,
+        language=lang,
+        severity=severity,
+        check=check,
+        offset=paging.offset,
+        limit=paging.limit,
+    )
+    body = envelope([listing_out(r[1:], r[0]) for r in rows], total, paging)
+    return Response(orjson.dumps(body), media_type="application/json")
+
+
+def require_check_filter(check: str) -> None:
+    """`failing`, `errors` or a known check id, else a 400 listing them."""
+    known = all_checks()
+    if check not in (listing.FAILING, listing.ERRORS) and check not in known:
+        raise BadRequest([f"check must be '{listing.FAILING}', '{listing.ERRORS}' or a check id: {', '.join(known)}"])
 
 
 @router.get("/keys/{key_id}/translations", response_model=KeyTranslations, summary="A key in every project language")
@@ -104,7 +154,12 @@ def key_translations(key_id: str, project: ReadProject, session: DbSession) -> d
     }
 
 
-@router.put(KEY, response_model=TranslationOut, responses=conflict(ARCHIVED), summary="Create or update a translation")
+@router.put(
+    KEY,
+    response_model=TranslationOut,
+    responses=conflict(ARCHIVED, FAILING_CHECKS, STALE_VERSION),
+    summary="Create or update a translation",
+)
 def upsert(
     key_id: str,
     language: str,
@@ -127,12 +182,16 @@ def upsert(
         # Only meaningful with source "ai": sent with another source it is a 400, not dropped.
         ai_confidence=body.aiConfidence,
         status=body.status,
+        force=body.force,
     )
     return translation_out(key, lang, row)
 
 
 @router.patch(
-    KEY + "/status", response_model=TranslationOut, responses=conflict(ARCHIVED), summary="Change only the status"
+    KEY + "/status",
+    response_model=TranslationOut,
+    responses=conflict(ARCHIVED, FAILING_CHECKS, STALE_VERSION),
+    summary="Change only the status",
 )
 def change_status(
     key_id: str,
@@ -144,7 +203,9 @@ def change_status(
 ) -> dict[str, Any]:
     lang = language_param(language)
     key = keys.get_key(session, project=project, key_id=key_id)
-    row = editing.set_status(session, principal=principal, project=project, key=key, language=lang, status=body.status)
+    row = editing.set_status(
+        session, principal=principal, project=project, key=key, language=lang, status=body.status, force=body.force
+    )
     return translation_out(key, lang, row)
 
 

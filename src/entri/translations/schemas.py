@@ -34,6 +34,7 @@ _HOME_FR: dict[str, Any] = {
     "updatedBy": "user_xyz",
     "updatedByName": "Alice Martin",
     "updatedAt": "2025-03-04T09:12:45.318Z",
+    "checks": [],
 }
 _FILES_FR: dict[str, Any] = {
     "keyId": "key_def456",
@@ -49,6 +50,7 @@ _FILES_FR: dict[str, Any] = {
     "updatedBy": "user_bru456",
     "updatedByName": "Bruno Costa",
     "updatedAt": "2025-03-05T16:40:02.511Z",
+    "checks": [],
 }
 _HOME_EN: dict[str, Any] = {
     **_HOME_FR,
@@ -92,6 +94,10 @@ class TranslationUpsert(RequestModel):
     source: Literal["human", "ai"] = "human"
     aiConfidence: int | None = Field(default=None, ge=0, le=100)
     status: Status | None = None
+    force: bool = Field(
+        default=False,
+        description="Admins only: review or approve although error-level quality checks fail (kept in history)",
+    )
 
     @model_validator(mode="after")
     def _value_or_forms(self) -> TranslationUpsert:
@@ -104,6 +110,10 @@ class StatusChange(RequestModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"status": "reviewed"}]})
 
     status: Status = Field(examples=["reviewed"])
+    force: bool = Field(
+        default=False,
+        description="Admins only: review or approve although error-level quality checks fail (kept in history)",
+    )
 
 
 class OverwriteItemIn(RequestModel):
@@ -137,6 +147,18 @@ class OverwriteBody(RequestModel):
     translations: list[OverwriteItemIn] = Field(max_length=1000)
 
 
+class CheckOut(ResponseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"id": "placeholders", "severity": "error", "message": "missing placeholder {name}"}]
+        }
+    )
+
+    id: str
+    severity: Literal["error", "warning"]
+    message: str
+
+
 class TranslationOut(ResponseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [_HOME_FR]})
 
@@ -153,12 +175,43 @@ class TranslationOut(ResponseModel):
     updatedBy: str | None
     updatedByName: str | None
     updatedAt: str | None
+    checks: list[CheckOut] = Field(
+        description="The quality checks this translation fails, stored at its last write (docs/checks.md)"
+    )
 
 
 class TranslationPage(ResponseModel):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [{"data": [_FILES_FR, _HOME_FR], "meta": {"page": 1, "limit": 50, "total": 2, "totalPages": 1}}]
+        }
+    )
+
+    data: list[TranslationOut]
+    meta: Meta
+
+
+class FailingPage(ResponseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "data": [
+                        {
+                            **_HOME_FR,
+                            "value": "Bonjour {nom}",
+                            "checks": [
+                                {
+                                    "id": "placeholders",
+                                    "severity": "error",
+                                    "message": "missing {name}; unexpected {nom}",
+                                }
+                            ],
+                        }
+                    ],
+                    "meta": {"page": 1, "limit": 50, "total": 1, "totalPages": 1},
+                }
+            ]
         }
     )
 
@@ -206,6 +259,7 @@ class HistoryOut(ResponseModel):
                     "aiConfidence": None,
                     "changedBy": "user_xyz",
                     "changedByName": "Alice Martin",
+                    "forced": False,
                     "created": "2025-03-04T09:12:45.318Z",
                 }
             ]
@@ -227,6 +281,7 @@ class HistoryOut(ResponseModel):
     aiConfidence: int | None
     changedBy: str | None
     changedByName: str | None
+    forced: bool = Field(description="Reviewed or approved by an admin despite failing error-level checks")
     created: str
 
 
@@ -260,6 +315,7 @@ def _shape(
     by: str | None,
     by_name: str | None,
     at: datetime | str | None,
+    checks: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     """One translation as JSON; a translation never written (version 0) reads as `untranslated`.
 
@@ -285,6 +341,7 @@ def _shape(
         "updatedBy": by,
         "updatedByName": by_name,
         "updatedAt": timestamp_iso(at),
+        "checks": checks or [] if version else [],
     }
 
 
@@ -312,6 +369,7 @@ def translation_out(key: Key, language: str, row: Translation | None) -> dict[st
         row.updated_by,
         row.updated_by_name,
         row.updated_at,
+        row.checks,
     )
 
 
@@ -338,5 +396,6 @@ def history_out(entry: TranslationHistory) -> dict[str, Any]:
         "aiConfidence": entry.ai_confidence,
         "changedBy": entry.changed_by,
         "changedByName": entry.changed_by_name,
+        "forced": entry.forced,
         "created": iso(entry.created_at),
     }

@@ -16,9 +16,9 @@ nothing and adds no history. A (key, language) written twice in one call keeps t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,79 +29,15 @@ from entri.core.errors import MAX_PROBLEMS, BadRequest, Conflict, NotFound
 from entri.core.ids import new_ids
 from entri.core.text import first_unstorable
 from entri.core.vocabularies import PLURAL_CATEGORIES, Action, Source, Status, spelled
-from entri.translations import store
+from entri.translations import checking, quality, store
+from entri.translations.changes import Change, KeyLike, Pending, ProjectLike, Rows, Write, same_state
 from entri.translations.models import Translation, TranslationHistory
 from entri.translations.rules import CONFIDENCE_RANGE, MAX_VALUE
 
+__all__ = ["Change", "KeyLike", "ProjectLike", "Write", "write"]
+
 _STATUSES = frozenset(Status)
 _SOURCES = frozenset(Source)
-
-
-class KeyLike(Protocol):
-    """What the write path needs of a key: an ORM `Key` or a light `keys.service.KeyRef`."""
-
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def project_id(self) -> str: ...
-
-    @property
-    def is_plural(self) -> bool: ...
-
-
-class ProjectLike(Protocol):
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def languages(self) -> list[str]: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Write:
-    """One value (or, with `keep_value`, one status) to set on a (key, language).
-
-    `status=None` derives it from the value: `translated`, or `untranslated` for "" (see
-    docs/api-decisions.md, "Empty strings"). `expected_version` makes the write conditional:
-    if the stored version differs, nothing is written and the call answers 409.
-    """
-
-    key: KeyLike
-    language: str
-    value: str | None = None
-    plurals: dict[str, str] | None = None
-    status: str | None = None
-    source: str = Source.HUMAN
-    ai_confidence: int | None = None
-    expected_version: int | None = None
-    keep_value: bool = False
-
-    @classmethod
-    def status_change(cls, key: KeyLike, language: str, status: str, *, expected_version: int | None = None) -> Write:
-        return cls(key=key, language=language, status=status, keep_value=True, expected_version=expected_version)
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """What one write did to one translation; `old_*` are None for a translation just created."""
-
-    translation_id: str
-    key_id: str
-    project_id: str
-    language: str
-    version: int
-    action: str
-    old_value: str | None
-    old_plurals: dict[str, str] | None
-    old_status: str | None
-    new_value: str | None
-    new_plurals: dict[str, str] | None
-    new_status: str
-    source: str
-    ai_confidence: int | None
-    actor: Actor
-    at: datetime
 
 
 @dataclass(slots=True)
@@ -199,10 +135,12 @@ def write(
     """Apply `writes` in the caller's transaction; returns the changes made, in key order.
 
     With `skip_existing`, a translation that already has a value is left alone (import or AI
-    without overwrite). Raises BadRequest (invalid write), NotFound (a status change on a
-    translation that does not exist), Conflict (`expected_version` differs); nothing is
-    written then. May raise a transient `store.LostRace` on PostgreSQL, which the caller's
-    `retry_transient` absorbs.
+    without overwrite). Every changed row is quality-checked (`quality.py`) and stores its
+    failures; a source text that changes re-checks the key's other languages (`_dependents`).
+    Raises BadRequest (invalid write), NotFound (a status change on a translation that does
+    not exist), Conflict (`expected_version` differs, or a review status refused by
+    error-level checks); nothing is written then. May raise a transient `store.LostRace` on
+    PostgreSQL, which the caller's `retry_transient` absorbs.
     """
     if not isinstance(action, Action):
         raise BadRequest([f"action must be one of {spelled(Action)}"])
@@ -214,16 +152,21 @@ def write(
     for (language, _), plan in sorted(latest.items()):
         by_language.setdefault(language, []).append(plan)
     now = utcnow()
-    rows = _Rows()
+    rows = Rows()
     for language, plans in by_language.items():
         # Keys created in this transaction have no rows yet: nothing to read (keys/service.KeyRef).
         known = [p.write.key.id for p in plans if not getattr(p.write.key, "fresh", False)]
         stored = store.fetch(session, project_id=project.id, language=language, key_ids=known)
         _plan(rows, plans, stored, actor=actor, action=action, now=now, skip_existing=skip_existing)
+    policy = quality.policy_for(session, project=project)
+    checking.check(session, project, policy, rows)
     # Every language planned and checked before the first row is written: an error writes nothing.
-    store.insert(session, rows.inserts)
-    store.insert_fresh(session, rows.fresh_inserts)
-    store.update(session, rows.updates)
+    checking.dependents(session, project, policy, rows, actor=actor, now=now)
+    inserts, fresh_inserts, updates = _tuples(rows)
+    store.insert(session, inserts)
+    store.insert_fresh(session, fresh_inserts)
+    store.update(session, updates)
+    store.set_checks(session, rows.recheck)
     history_ids = new_ids("hist", len(rows.changes))
     store.append_history(session, (_history_row(hid, c) for hid, c in zip(history_ids, rows.changes, strict=True)))
     for plan in planned:
@@ -232,18 +175,8 @@ def write(
     return rows.changes
 
 
-@dataclass(slots=True)
-class _Rows:
-    """What a write will do, collected language by language before anything is written."""
-
-    inserts: list[tuple[Any, ...]] = field(default_factory=list)
-    fresh_inserts: list[tuple[Any, ...]] = field(default_factory=list)
-    updates: list[tuple[Any, ...]] = field(default_factory=list)
-    changes: list[Change] = field(default_factory=list)
-
-
 def _plan(
-    rows: _Rows,
+    rows: Rows,
     plans: list[_Planned],
     stored: dict[str, store.Stored],
     *,
@@ -252,7 +185,6 @@ def _plan(
     now: datetime,
     skip_existing: bool,
 ) -> None:
-    inserts, fresh_inserts, updates, changes = rows.inserts, rows.fresh_inserts, rows.updates, rows.changes
     problems: list[str] = []
     conflicts: list[str] = []
     ids = iter(new_ids("tr", sum(1 for p in plans if p.write.key.id not in stored)))
@@ -281,48 +213,61 @@ def _plan(
         if row is not None and exists:
             if skip_existing and row.value is not None:
                 continue
-            if (row.value, row.plural_forms, row.status, row.source, row.ai_confidence) == (
-                value,
-                plurals,
-                status,
-                source,
-                confidence,
-            ):
+            if same_state(row, value, plurals, str(status), str(source), confidence):
                 continue
-        status, source = str(status), str(source)
-        state = (value, plurals, status, source, confidence, version + 1, actor.user_id, actor.name, now)
-        if row is None:
-            translation_id = next(ids)
-            new_row = (translation_id, key.id, key.project_id, write.language, now, *state)
-            (fresh_inserts if getattr(key, "fresh", False) else inserts).append(new_row)
-        else:
-            translation_id = row.id
-            updates.append((*state, row.id, row.version))
         replaced = row is not None and exists
-        changes.append(
-            Change(
-                translation_id=translation_id,
-                key_id=key.id,
-                project_id=key.project_id,
-                language=write.language,
-                version=version + 1,
-                action=action.value,
-                old_value=row.value if row is not None and replaced else None,
-                old_plurals=row.plural_forms if row is not None and replaced else None,
-                old_status=row.status if row is not None and replaced else None,
-                new_value=value,
-                new_plurals=plurals,
-                new_status=status,
-                source=source,
-                ai_confidence=confidence,
-                actor=actor,
-                at=now,
-            )
+        change = Change(
+            translation_id=row.id if row is not None else next(ids),
+            key_id=key.id,
+            project_id=key.project_id,
+            language=write.language,
+            version=version + 1,
+            action=action.value,
+            old_value=row.value if row is not None and replaced else None,
+            old_plurals=row.plural_forms if row is not None and replaced else None,
+            old_status=row.status if row is not None and replaced else None,
+            new_value=value,
+            new_plurals=plurals,
+            new_status=str(status),
+            source=str(source),
+            ai_confidence=confidence,
+            actor=actor,
+            at=now,
         )
+        rows.pending.append(Pending(change, write, row, row is None and getattr(key, "fresh", False)))
     if conflicts:
         raise Conflict(conflicts[:MAX_PROBLEMS])
     if problems:
         raise BadRequest(problems[:MAX_PROBLEMS])
+
+
+def _tuples(rows: Rows) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Row tuples for `store`: new rows, new rows of fresh keys, updates (see store's columns)."""
+    inserts: list[tuple[Any, ...]] = []
+    fresh_inserts: list[tuple[Any, ...]] = []
+    updates: list[tuple[Any, ...]] = []
+    for pending in rows.pending:
+        c = pending.change
+        state = (
+            c.new_value,
+            c.new_plurals,
+            c.new_status,
+            c.source,
+            c.ai_confidence,
+            c.version,
+            c.actor.user_id,
+            c.actor.name,
+            c.at,
+            quality.stored_checks(c.failures),
+            quality.level_of(c.failures),
+        )
+        row = pending.stored
+        if row is None:
+            new_row = (c.translation_id, c.key_id, c.project_id, c.language, c.at, *state)
+            (fresh_inserts if pending.fresh else inserts).append(new_row)
+        else:
+            updates.append((*state, row.id, row.version))
+    return inserts, fresh_inserts, updates
 
 
 def _history_row(history_id: str, c: Change) -> tuple[Any, ...]:
@@ -345,6 +290,7 @@ def _history_row(history_id: str, c: Change) -> tuple[Any, ...]:
         c.actor.user_id,
         c.actor.name,
         c.at,
+        c.forced,
     )
 
 

@@ -37,6 +37,8 @@ UPDATE_COLUMNS = (
     "updated_by",
     "updated_by_name",
     "updated_at",
+    "checks",
+    "check_level",
 )
 """What a write sets; an UPDATE's parameters are these, then the row's id and version read."""
 ROW_COLUMNS = ("id", "key_id", "project_id", "language", "created_at", *UPDATE_COLUMNS)
@@ -60,6 +62,7 @@ HISTORY_COLUMNS = (
     "changed_by",
     "changed_by_name",
     "created_at",
+    "forced",
 )
 
 
@@ -78,6 +81,7 @@ class Stored:
     source: str
     ai_confidence: int | None
     version: int
+    checks: list[dict[str, str]] | None
 
 
 _STORED = (
@@ -89,6 +93,7 @@ _STORED = (
     Translation.source,
     Translation.ai_confidence,
     Translation.version,
+    Translation.checks,
 )
 
 
@@ -109,6 +114,20 @@ def fetch(session: Session, *, project_id: str, language: str, key_ids: Sequence
         chunk = key_ids[start : start + _IN_CHUNK]
         for row in conn.execute(base.where(Translation.key_id.in_(chunk))).all():
             found[row[0]] = Stored(*row[1:])
+    return found
+
+
+def fetch_other_languages(session: Session, *, key_ids: Sequence[str], language: str) -> list[tuple[str, str, Stored]]:
+    """(key id, language, row) of every translation of `key_ids` except in `language` (the
+    source): what a source change re-checks. Not locked: updates check the version read."""
+    conn = session.connection()
+    base = select(Translation.language, *_STORED).where(Translation.language != language)
+    found: list[tuple[str, str, Stored]] = []
+    for start in range(0, len(key_ids), _IN_CHUNK):
+        chunk = key_ids[start : start + _IN_CHUNK]
+        for row in conn.execute(base.where(Translation.key_id.in_(chunk)).order_by(Translation.key_id)).all():
+            language_of, key_id, *state = row
+            found.append((key_id, language_of, Stored(*state)))
     return found
 
 
@@ -141,6 +160,13 @@ def update(session: Session, rows: Sequence[Sequence[Any]]) -> None:
     matched = update_rows(session, _TABLE, UPDATE_COLUMNS, ("id", "version"), rows)
     if matched != len(rows):
         raise LostRace(f"{len(rows) - matched} translations were changed concurrently")
+
+
+def set_checks(session: Session, rows: Sequence[Sequence[Any]]) -> None:
+    """Re-checked rows whose value did not change: (checks, check_level, id). Not a write of the
+    translation (no version, no history): the failures are derived data, kept current."""
+    if rows:
+        update_rows(session, _TABLE, ("checks", "check_level"), ("id",), rows)
 
 
 def append_history(session: Session, rows: Iterable[Sequence[Any]]) -> None:
