@@ -46,6 +46,8 @@ KEY_COLUMNS = (
     "created_at",
     "updated_at",
 )
+DO_NOT_TRANSLATE = "do-not-translate"
+"""The key tag marking a key whose text stays as in the source (docs/checks.md)."""
 LISTING_ORDER = (Key.namespace, Key.sort_name, Key.id)
 """Matches index ix_keys_listing, so a page is read straight off the index."""
 
@@ -106,6 +108,11 @@ class KeyRef:
     is_plural: bool
     description: str | None
     context: str | None
+    max_length: int | None = None
+    origin_format: str | None = None
+    do_not_translate: bool = False
+    """These three are known only for a key `add_keys` created (`fresh`): what the quality checks
+    of its first values need, so they read nothing back."""
     fresh: bool = False
     """Created by `add_keys` in the current transaction: it can have no translation yet, so the
     write path inserts its values without looking for existing rows (a wrong flag only costs a
@@ -180,6 +187,9 @@ def add_keys(session: Session, *, project: Project, items: Sequence[KeyFields], 
                 is_plural=fields.is_plural,
                 description=fields.description,
                 context=fields.context,
+                max_length=fields.max_length,
+                origin_format=fields.origin_format,
+                do_not_translate=DO_NOT_TRANSLATE in fields.tags,
                 fresh=True,
             )
         )

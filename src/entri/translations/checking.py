@@ -6,7 +6,6 @@ nothing and the failures are stored with the rows they describe.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -22,14 +21,24 @@ def check(session: Session, project: ProjectLike, policy: quality.Policy, rows: 
     """Check every planned change; refuse (409) or downgrade a review status that error-level
     failures do not allow, unless forced. Fills `rows.changes` with what will be written."""
     source_language = policy.source_language
-    key_ids = sorted({p.change.key_id for p in rows.pending})
-    inputs = quality.inputs(session, project_id=project.id, source_language=source_language, key_ids=key_ids)
-    for pending in rows.pending:  # the source text this very write sets is the one to check against
-        change = pending.change
-        if change.language == source_language and change.key_id in inputs:
-            inputs[change.key_id] = replace(
-                inputs[change.key_id], source_value=change.new_value, source_plurals=change.new_plurals
-            )
+    # The source text this very write sets is the one to check against.
+    sources = {
+        p.change.key_id: (p.change.new_value, p.change.new_plurals)
+        for p in rows.pending
+        if p.change.language == source_language
+    }
+    inputs: dict[str, quality.Inputs] = {}
+    known: set[str] = set()
+    for pending in rows.pending:
+        key = pending.write.key if pending.write is not None else None
+        if key is not None and getattr(key, "fresh", False):
+            inputs[key.id] = quality.fresh_inputs(key)  # created by this transaction: nothing to read
+        else:
+            known.add(pending.change.key_id)
+    if known:
+        inputs.update(
+            quality.inputs(session, project_id=project.id, source_language=source_language, key_ids=sorted(known))
+        )
     refused: list[str] = []
     kept: list[Pending] = []
     for pending in rows.pending:
@@ -39,6 +48,7 @@ def check(session: Session, project: ProjectLike, policy: quality.Policy, rows: 
             value=change.new_value,
             plurals=change.new_plurals,
             facts=inputs.get(change.key_id),
+            source=sources.get(change.key_id),
         )
         if change.new_status in REVIEW_STATUSES and quality.blocks(change.failures):
             write = pending.write
@@ -93,10 +103,13 @@ def dependents(
         if (key_id, language) in written or not row.version:
             continue
         source = changed[key_id]
-        inputs = facts.get(key_id)
-        if inputs is not None:
-            inputs = replace(inputs, source_value=source.new_value, source_plurals=source.new_plurals)
-        failures = policy.failures(language=language, value=row.value, plurals=row.plural_forms, facts=inputs)
+        failures = policy.failures(
+            language=language,
+            value=row.value,
+            plurals=row.plural_forms,
+            facts=facts.get(key_id),
+            source=(source.new_value, source.new_plurals),
+        )
         if row.status in REVIEW_STATUSES and source.old_value is not None:
             change = Change(
                 translation_id=row.id,

@@ -21,11 +21,9 @@ from entri.checks.base import Context, Failure, Severity, Subject
 from entri.checks.dialects import infer_dialect
 from entri.checks.runner import Checker, level
 from entri.keys.models import Key, KeyTag
+from entri.keys.service import DO_NOT_TRANSLATE
 from entri.organizations import service as organizations
 from entri.translations.models import Translation
-
-DO_NOT_TRANSLATE = "do-not-translate"
-"""The key tag that marks a key whose text stays as in the source (skips `unchanged`)."""
 
 _IN_CHUNK = 900
 _WHOLE_PROJECT_AT = 20_000
@@ -57,16 +55,25 @@ class Policy:
     """The project's dialect override, or None to infer it per key."""
 
     def failures(
-        self, *, language: str, value: str | None, plurals: Mapping[str, str] | None, facts: Inputs | None
+        self,
+        *,
+        language: str,
+        value: str | None,
+        plurals: Mapping[str, str] | None,
+        facts: Inputs | None,
+        source: tuple[str | None, Mapping[str, str] | None] | None = None,
     ) -> list[Failure]:
+        """The failures of one translation. `source` (value, forms) overrides the source text in
+        `facts`: the one the same write sets."""
         facts = facts or _NO_INPUTS
+        source_value, source_plurals = source if source is not None else (facts.source_value, facts.source_plurals)
         subject = Subject(
             language=language,
             value=value,
             plurals=plurals,
             source_language=self.source_language,
-            source_value=facts.source_value,
-            source_plurals=facts.source_plurals,
+            source_value=source_value,
+            source_plurals=source_plurals,
             dialect=self.dialect or infer_dialect(facts.origin_format),
             max_length=facts.max_length,
             do_not_translate=facts.do_not_translate,
@@ -128,14 +135,26 @@ def _inputs(row: Any) -> Inputs:
     return Inputs(max_length, bool(dnt), origin, value, plurals)
 
 
+def fresh_inputs(key: object) -> Inputs:
+    """The inputs of a key created in this transaction, from the `KeyRef` that created it: no
+    query (it has no source text yet, unless the same write sets one)."""
+    return Inputs(
+        getattr(key, "max_length", None),
+        bool(getattr(key, "do_not_translate", False)),
+        getattr(key, "origin_format", None),
+        None,
+        None,
+    )
+
+
 def stored_checks(failures: Sequence[Failure]) -> list[dict[str, str]] | None:
     """Failures as stored in `translations.checks` (None when clean: most rows)."""
-    return [f.as_json() for f in failures] or None
+    return [f.as_json() for f in failures] if failures else None
 
 
 def level_of(failures: Sequence[Failure]) -> int:
     """The stored `check_level` of `failures` (0 clean, 1 warning, 2 error)."""
-    return int(level(failures))
+    return int(level(failures)) if failures else 0
 
 
 def blocks(failures: Sequence[Failure]) -> bool:
