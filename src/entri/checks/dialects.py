@@ -92,7 +92,7 @@ _REGEXES = {
     "python": re.compile(f"{_PY_PERCENT}|{_PY_BRACE}"),
     "ruby": re.compile(_RUBY),
     "i18next": re.compile(_I18NEXT),
-    "laravel": re.compile(r"(?<![\w:]):([A-Za-z_]\w*+)"),
+    "laravel": re.compile(r"(?<![\w:]):[A-Za-z_]\w*+"),
     "java": re.compile(f"{_JAVA_MESSAGE}|{_JAVA_PRINTF}"),
     "auto": re.compile(f"{_I18NEXT}|%\\{{\\w++\\}}|{_SIMPLE_BRACE}|{_AUTO_PRINTF}"),
     "auto-icu": re.compile(f"\\$t\\([^()]*+\\)|{_AUTO_PRINTF}"),
@@ -125,11 +125,11 @@ def _argument(found: re.Match[str]) -> str:
     return "{" + found[1] + "}" if found[2] is None else "{" + found[1] + "," + found[2] + "}"
 
 
-def _tokens(pattern: re.Pattern[str], text: str, dialect: str) -> Placeholders:
+def _classify(tokens: list[str], dialect: str) -> Placeholders:
+    """Sort raw regex matches into named and ordered placeholders, normalized."""
     named: set[str] = set()
     ordered: list[str] = []
-    for found in pattern.finditer(text):
-        token = found.group()
+    for token in tokens:
         first, second = token[0], token[1:2]
         if token in _LITERALS or first == "'":
             continue
@@ -138,8 +138,8 @@ def _tokens(pattern: re.Pattern[str], text: str, dialect: str) -> Placeholders:
                 named.add(token)
             else:
                 ordered.append(token)
-        elif dialect == "laravel":
-            named.add(":" + found.group(1).lower())
+        elif first == ":":
+            named.add(token.lower())
         elif first == "$" or second == "{":
             named.add(_SPACES.sub("", token))
         elif dialect == "python":
@@ -166,9 +166,9 @@ def _icu(text: str) -> Placeholders:
 def _auto(text: str) -> Placeholders:
     if uses_icu(text):
         icu = _icu(text)
-        rest = _tokens(_REGEXES["auto-icu"], text, "auto")
+        rest = _classify(_REGEXES["auto-icu"].findall(text), "auto")
         return Placeholders(icu.named | rest.named, rest.ordered)
-    return _tokens(_REGEXES["auto"], text, "auto")
+    return _classify(_REGEXES["auto"].findall(text), "auto")
 
 
 def _extractor(dialect: str) -> Callable[[str], Placeholders]:
@@ -177,7 +177,7 @@ def _extractor(dialect: str) -> Callable[[str], Placeholders]:
     if dialect == "auto":
         return _auto
     pattern = _REGEXES[dialect]
-    return lambda text: _tokens(pattern, text, dialect)
+    return lambda text: _classify(pattern.findall(text), dialect)
 
 
 _EXTRACTORS = {dialect: _extractor(dialect) for dialect in DIALECTS}
@@ -189,6 +189,25 @@ def _extract_cached(dialect: str, text: str) -> Placeholders:
     return _EXTRACTORS[dialect](text)
 
 
+def raw(dialect: str, text: str) -> list[str] | None:
+    """The placeholder-like substrings of `text`, unnormalized, in order; None for ICU text.
+
+    The fast path of parity: when the source's and the translation's lists are equal, their
+    placeholders are too, with no normalizing, sorting or parsing (the common case).
+    """
+    triggers = _TRIGGERS.get(dialect)
+    if triggers is None:
+        dialect, triggers = "auto", _TRIGGERS["auto"]
+    for char in triggers:
+        if char in text:
+            break
+    else:
+        return []
+    if dialect == "icu" or (dialect == "auto" and uses_icu(text)):
+        return None
+    return _REGEXES[dialect].findall(text)
+
+
 def extract(dialect: str, text: str) -> Placeholders:
     """The placeholders of `text` in `dialect` (unknown dialect ids count as `auto`).
 
@@ -198,7 +217,10 @@ def extract(dialect: str, text: str) -> Placeholders:
     triggers = _TRIGGERS.get(dialect)
     if triggers is None:
         dialect, triggers = "auto", _TRIGGERS["auto"]
-    if not any(char in text for char in triggers):
+    for char in triggers:
+        if char in text:
+            break
+    else:
         return NONE
     if len(text) > _CACHE_MAX_TEXT:
         return _EXTRACTORS[dialect](text)

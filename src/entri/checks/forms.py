@@ -11,17 +11,12 @@ Every check of a subject asks for the same pairs, so the last subject's pairs ar
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from entri.checks.base import Subject
 
-
-class Pair(NamedTuple):
-    category: str | None
-    """The plural category of the form, or None for a non-plural value."""
-    source: str | None
-    """The source text to compare with (None: no source text, parity checks pass)."""
-    target: str
+Pair = tuple[str | None, str | None, str]
+"""(category, source, target): the plural category of the form (None for a non-plural value),
+the source text to compare with (None: no source text, parity checks pass), the translated text.
+A plain tuple, not a NamedTuple: built for every stored value, and read by unpacking."""
 
 
 SMALL_CATEGORIES = frozenset({"zero", "one", "two"})
@@ -46,7 +41,7 @@ def _pairs(subject: Subject) -> tuple[Pair, ...]:
     source_value = None if subject.is_source else subject.source_value
     if plurals is None:
         value = subject.value
-        return () if not value else (Pair(None, source_value, value),)
+        return () if not value else ((None, source_value, value),)
     source_plurals = None if subject.is_source else subject.source_plurals
     fallback = source_value
     if source_plurals:
@@ -56,5 +51,5 @@ def _pairs(subject: Subject) -> tuple[Pair, ...]:
         if not text:
             continue
         source = source_plurals.get(category) if source_plurals else None
-        found.append(Pair(category, source or fallback, text))
+        found.append((category, source or fallback, text))
     return tuple(found)

@@ -53,12 +53,28 @@ def plural_rules(language: str, ordinal: bool = False) -> PluralRules:
     return PluralRules(frozenset(tags & reached) | {"other"}, tags)
 
 
-def _icu_texts(subject: Subject) -> Iterable[tuple[str | None, str]]:
-    """The forms of the subject to parse as ICU (per the dialect), with their category."""
+_last: tuple[Subject | None, list[tuple[str | None, str]]] = (None, [])
+
+
+def _icu_texts(subject: Subject) -> list[tuple[str | None, str]]:
+    """The forms of the subject to parse as ICU (per the dialect), with their category.
+
+    Both checks here ask for the same subject in a row: memoized like `forms.pairs`.
+    """
+    global _last
+    last = _last
+    if last[0] is subject:
+        return last[1]
+    found = _find_icu_texts(subject)
+    _last = (subject, found)
+    return found
+
+
+def _find_icu_texts(subject: Subject) -> list[tuple[str | None, str]]:
     dialect = subject.dialect
+    found: list[tuple[str | None, str]] = []
     if dialect not in ("icu", "auto"):
-        return ()
-    found = []
+        return found
     for category, _source, target in pairs(subject):
         if "{" not in target and "}" not in target:
             continue

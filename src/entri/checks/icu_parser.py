@@ -30,10 +30,12 @@ MAX_DEPTH = 20
 
 _SPECIAL = re.compile(r"[{}']")
 _SPACE = re.compile(r"\s*+")
-_NAME = re.compile(r"\w++")
-_SELECTOR = re.compile(r"=-?\d++(?:\.\d++)?|[^\s{}=][^\s{}]*+")
-_OFFSET = re.compile(r"offset\s*+:\s*+\d++")
-_STYLE_SPECIAL = re.compile(r"[{}']")
+# One match per construct (not one per token): the parser's cost is its number of steps.
+_HEAD = re.compile(r"\{\s*+(?:(\w++)\s*+(?:(\})|(,)\s*+(?:(\w++)\s*+([,}])?+)?+)?+)?+")
+"""`{name}` or `{name, type` followed by `,` or `}`; groups: name, `}`, `,`, type, following."""
+_OFFSET = re.compile(r"\s*+offset\s*+:\s*+\d++")
+_OPTION = re.compile(r"\s*+(?:\}|(=-?\d++(?:\.\d++)?+|[^\s{}=][^\s{}]*+)\s*+(\{)?+)")
+"""The end of the options (`}`, no group), or a selector and the `{` opening its message."""
 _CACHE_MAX_TEXT = 2000
 """Longer texts are parsed without caching (they rarely repeat and would bloat the cache)."""
 
@@ -107,57 +109,44 @@ class _Parser:
                 return k + 1
         return i + 1
 
-    def _space(self, pos: int) -> int:
-        found = _SPACE.match(self.text, pos)
-        return found.end() if found else pos
-
-    def _expect_end(self, pos: int, opened: int) -> None:
-        if pos >= self.n:
-            raise _Invalid("unclosed '{'", opened)
-
     def argument(self, start: int, depth: int, in_plural: bool) -> int:
         """Parse `{...}` starting at `start`; return the index after its closing `}`."""
         if depth >= MAX_DEPTH:
             raise _Invalid("nested too deeply", start)
-        text = self.text
-        pos = self._space(start + 1)
-        self._expect_end(pos, start)
-        named = _NAME.match(text, pos)
-        if named is None:
-            raise _Invalid("argument name expected", pos)
-        name = named.group()
-        pos = self._space(named.end())
-        self._expect_end(pos, start)
-        if text[pos] == "}":
+        head = _HEAD.match(self.text, start)
+        assert head is not None  # every group is optional
+        name, closed, comma, kind, after = head.groups()
+        if name is None:
+            raise self._missing("argument name expected", head.end(), start)
+        if closed:
             self.arguments.add("{" + name + "}")
-            return pos + 1
-        if text[pos] != ",":
-            raise _Invalid(f"',' or '}}' expected after argument name '{name}'", pos)
-        pos = self._space(pos + 1)
-        typed = _NAME.match(text, pos)
-        if typed is None:
-            raise _Invalid(f"argument type expected after '{name},'", pos)
-        kind = typed.group()
+            return head.end()
+        if not comma:
+            raise self._missing(f"',' or '}}' expected after argument name '{name}'", head.end(), start)
+        if kind is None:
+            raise self._missing(f"argument type expected after '{name},'", head.end(), start)
         if kind not in ARGUMENT_TYPES:
-            raise _Invalid(f"unknown argument type '{kind}'", pos)
+            raise _Invalid(f"unknown argument type '{kind}'", head.start(4))
         self.arguments.add("{" + name + "," + kind + "}")
-        pos = self._space(typed.end())
-        self._expect_end(pos, start)
+        if after is None:
+            raise self._missing(f"',' or '}}' expected after '{kind}'", head.end(), start)
         if kind in ("plural", "select", "selectordinal"):
-            if text[pos] != ",":
-                raise _Invalid(f"',' and options expected after '{kind}'", pos)
-            return self._options(name, kind, pos + 1, start, depth, in_plural or kind != "select")
-        if text[pos] == "}":
-            return pos + 1
-        if text[pos] != ",":
-            raise _Invalid(f"',' or '}}' expected after '{kind}'", pos)
-        return self._style(pos + 1, start)
+            if after != ",":
+                raise _Invalid(f"',' and options expected after '{kind}'", head.end() - 1)
+            return self._options(name, kind, head.end(), start, depth, in_plural or kind != "select")
+        if after == "}":
+            return head.end()
+        return self._style(head.end(), start)
+
+    def _missing(self, message: str, at: int, start: int) -> _Invalid:
+        """The error for a construct cut short: at the end of the text, the `{` is unclosed."""
+        return _Invalid("unclosed '{'", start) if at >= self.n else _Invalid(message, at)
 
     def _style(self, pos: int, start: int) -> int:
         """Skip an argument style (`integer`, `::currency/EUR`, …) up to its closing `}`."""
         text, level = self.text, 0
         while True:
-            found = _STYLE_SPECIAL.search(text, pos)
+            found = _SPECIAL.search(text, pos)
             if found is None:
                 raise _Invalid("unclosed '{'", start)
             i, char = found.start(), found.group()
@@ -173,39 +162,37 @@ class _Parser:
                 pos = i + 1
 
     def _options(self, name: str, kind: str, pos: int, start: int, depth: int, in_plural: bool) -> int:
-        text = self.text
-        pos = self._space(pos)
+        text, n = self.text, self.n
         if kind != "select":
             offset = _OFFSET.match(text, pos)
             if offset is not None:
-                pos = self._space(offset.end())
+                pos = offset.end()
         selectors: list[str] = []
+        match_option = _OPTION.match
         while True:
-            self._expect_end(pos, start)
-            if text[pos] == "}":
+            option = match_option(text, pos)
+            if option is None:
+                raise self._missing(f"selector expected in '{kind}'", _SPACE.match(text, pos).end(), start)  # type: ignore[union-attr]
+            selector, opened = option.groups()
+            if selector is None:
                 break
-            found = _SELECTOR.match(text, pos)
-            if found is None:
-                raise _Invalid(f"selector expected in '{kind}'", pos)
-            selector = found.group()
-            if kind != "select" and not selector.startswith("=") and selector not in PLURAL_KEYWORDS:
-                raise _Invalid(f"unknown plural category '{selector}'", pos)
+            if kind != "select" and selector not in PLURAL_KEYWORDS and selector[0] != "=":
+                raise _Invalid(f"unknown plural category '{selector}'", option.start(1))
             if selector in selectors:
-                raise _Invalid(f"duplicate selector '{selector}'", pos)
+                raise _Invalid(f"duplicate selector '{selector}'", option.start(1))
+            if opened is None:
+                raise self._missing(f"'{{' expected after selector '{selector}'", option.end(), start)
             selectors.append(selector)
-            pos = self._space(found.end())
-            if pos >= self.n or text[pos] != "{":
-                raise _Invalid(f"'{{' expected after selector '{selector}'", pos)
-            end = self.message(pos + 1, depth + 1, in_plural)
-            if end >= self.n:
-                raise _Invalid("unclosed '{'", pos)
-            pos = self._space(end + 1)
+            end = self.message(option.end(), depth + 1, in_plural)
+            if end >= n:
+                raise _Invalid("unclosed '{'", option.end() - 1)
+            pos = end + 1
         if not selectors:
             raise _Invalid(f"'{kind}' without options", start)
         if "other" not in selectors:
             raise _Invalid(f"'{kind}' without 'other'", start)
         self.blocks.append(Block(name, kind, tuple(selectors)))
-        return pos + 1
+        return option.end()
 
 
 def _parse(text: str) -> IcuMessage:

@@ -45,12 +45,15 @@ def identical_by_nature(text: str) -> bool:
 
 @register("unchanged", Severity.WARNING, "The translation is identical to the source")
 def unchanged(subject: Subject, context: Context) -> list[str]:
-    if subject.do_not_translate or base_language(subject.language) == base_language(subject.source_language):
-        return []
     compared = pairs(subject)
     if not compared:
         return []
     for _category, source, target in compared:
-        if source != target or target in context.identical or identical_by_nature(target):
+        if source != target:
+            return []  # the common case, first: any differing form means "translated"
+    if subject.do_not_translate or base_language(subject.language) == base_language(subject.source_language):
+        return []
+    for _category, _source, target in compared:
+        if target in context.identical or identical_by_nature(target):
             return []
-    return [f"identical to the source: {quote(compared[0].target)}"]
+    return [f"identical to the source: {quote(compared[0][2])}"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import Counter
 
 from entri.checks.base import Context, Severity, Subject
-from entri.checks.dialects import Placeholders, extract
+from entri.checks.dialects import Placeholders, extract, raw
 from entri.checks.forms import SMALL_CATEGORIES, pairs
 from entri.checks.registry import register
 from entri.checks.text import quote
@@ -31,7 +31,10 @@ def placeholders(subject: Subject, context: Context) -> list[str]:
     if subject.plurals is not None and subject.source_plurals:
         fullest = subject.source_plurals.get("other")
     for category, source, target in pairs(subject):
-        if source is None:
+        if source is None or source == target:
+            continue
+        quick = raw(dialect, source)
+        if quick is not None and quick == raw(dialect, target):
             continue
         expected = extract(dialect, source)
         actual = extract(dialect, target)

@@ -12,6 +12,7 @@ or the narrow U+202F) before `: ; ! ?` (Canadian French only before `:`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from entri.checks.base import Context, Severity, Subject
 from entri.checks.forms import pairs
@@ -29,14 +30,22 @@ _ENDINGS = {
 }
 _SENTENCE_ENDS = frozenset({"stop", "question", "exclamation", "colon"})
 _NO_FULL_STOP = frozenset({"th", "lo"})
+_SPECIAL_LANGUAGES = frozenset({"es", "fr"})
+_PLAIN_ENDINGS = frozenset(".!?:,)]}>\"'%")
 _FRENCH_SPACED = re.compile(r"(?<=(.))([:;!?])(?![\w/=])")
 _ENTITY_END = re.compile(r"&#?\w{1,10};$")
 _NO_BREAK = frozenset("\u00a0\u202f:;!?")
 
 
+@lru_cache(maxsize=1024)
+def _language_parts(language: str) -> tuple[str, str]:
+    parts = language.replace("_", "-").lower().split("-")
+    return parts[0], parts[-1] if len(parts) > 1 else ""
+
+
 def base_language(language: str) -> str:
     """`fr` for `fr-CA`, `zh` for `zh_Hans`."""
-    return language.replace("_", "-").split("-", 1)[0].lower()
+    return _language_parts(language)[0]
 
 
 def _edge(text: str, leading: bool) -> str:
@@ -158,16 +167,18 @@ def _language_problems(target: str, language: str, region: str) -> list[str]:
 
 @register("punctuation", Severity.WARNING, "Trailing punctuation differs from the source (language-aware)")
 def punctuation(subject: Subject, context: Context) -> list[str]:
-    language = base_language(subject.language)
-    source_language = base_language(subject.source_language)
-    parts = subject.language.replace("_", "-").lower().split("-")
-    region = parts[-1] if len(parts) > 1 else ""
+    language, region = _language_parts(subject.language)
+    source_language = _language_parts(subject.source_language)[0]
     found = []
     for category, source, target in pairs(subject):
         if source is None:
             continue
-        problems = _language_problems(target, language, region)
-        problem = _ending_problem(source, target, source_language, language)
+        problems = _language_problems(target, language, region) if language in _SPECIAL_LANGUAGES else []
+        last = target[-1]
+        if last == source[-1] and (last.isalnum() or last in _PLAIN_ENDINGS) and source_language != "el" != language:
+            problem = None  # the same last character: the same kind of ending (the common case)
+        else:
+            problem = _ending_problem(source, target, source_language, language)
         if problem is not None:
             problems.insert(0, problem)
         if problems:
