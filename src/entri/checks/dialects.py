@@ -99,6 +99,7 @@ _REGEXES = {
 }
 _ICU_MARKER = re.compile(r"\{\s*+\w++\s*+,\s*+(?:plural|select|selectordinal)\s*+,")
 _SPACES = re.compile(r"\s++")
+_ICU_QUOTE = re.compile(r"'[{}#|]")
 _BRACE_ARGUMENT = re.compile(r"\{\s*+(\w++)\s*+(?:,\s*+(\w++))?+")
 _LITERALS = frozenset({"%%", "{{", "}}", "%n"})
 _TRIGGERS = {
@@ -203,7 +204,13 @@ def raw(dialect: str, text: str) -> list[str] | None:
             break
     else:
         return []
-    if dialect == "icu" or (dialect == "auto" and uses_icu(text)):
+    if dialect == "icu":
+        # Argument heads without parsing (a parse costs ~15 regex steps); quoting could hide a
+        # brace from this regex, so quoted text takes the parser's path.
+        if _ICU_QUOTE.search(text) is not None:
+            return None
+        return sorted({_argument(found) for found in _BRACE_ARGUMENT.finditer(text)})
+    if dialect == "auto" and uses_icu(text):
         return None
     return _REGEXES[dialect].findall(text)
 
