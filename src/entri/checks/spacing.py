@@ -31,7 +31,7 @@ _ENDINGS = {
 _SENTENCE_ENDS = frozenset({"stop", "question", "exclamation", "colon"})
 _NO_FULL_STOP = frozenset({"th", "lo"})
 _SPECIAL_LANGUAGES = frozenset({"es", "fr"})
-_PLAIN_ENDINGS = frozenset(".!?:,)]}>\"'%")
+_PLAIN_ENDINGS = frozenset("!?:,)]}>\"'%")
 _FRENCH_SPACED = re.compile(r"(?<=(.))([:;!?])(?![\w/=])")
 _ENTITY_END = re.compile(r"&#?\w{1,10};$")
 _NO_BREAK = frozenset("\u00a0\u202f:;!?")
@@ -175,7 +175,11 @@ def punctuation(subject: Subject, context: Context) -> list[str]:
             continue
         problems = _language_problems(target, language, region) if language in _SPECIAL_LANGUAGES else []
         last = target[-1]
-        if last == source[-1] and (last.isalnum() or last in _PLAIN_ENDINGS) and source_language != "el" != language:
+        if (
+            last == source[-1]
+            and (last.isalnum() or last in _PLAIN_ENDINGS or (last == "." and source[-2:] != ".." != target[-2:]))
+            and source_language != "el" != language
+        ):
             problem = None  # the same last character: the same kind of ending (the common case)
         else:
             problem = _ending_problem(source, target, source_language, language)
