@@ -100,6 +100,9 @@ _REGEXES = {
 _ICU_MARKER = re.compile(r"\{\s*+\w++\s*+,\s*+(?:plural|select|selectordinal)\s*+,")
 _SPACES = re.compile(r"\s++")
 _ICU_QUOTE = re.compile(r"'[{}#|]")
+_CACHE_MAX_TEXT = 2000
+"""Longer texts are not cached (they rarely repeat) and skip the ICU quick path (a full list of a
+long text's brace heads costs more than the parse, which stops at the first error)."""
 _BRACE_ARGUMENT = re.compile(r"\{\s*+(\w++)\s*+(?:,\s*+(\w++))?+")
 _LITERALS = frozenset({"%%", "{{", "}}", "%n"})
 _TRIGGERS = {
@@ -160,8 +163,16 @@ def _icu(text: str) -> Placeholders:
     if message.error is None:
         return Placeholders(message.arguments, ())
     # Broken ICU (reported by `icu_syntax`): still name the arguments for parity.
-    lenient = {_argument(found) for found in _BRACE_ARGUMENT.finditer(text)}
-    return Placeholders(frozenset(lenient), ())
+    return Placeholders(_brace_arguments(text), ())
+
+
+def _brace_arguments(text: str) -> frozenset[str]:
+    """`{name}` / `{name,type}` heads found by a regex, without parsing (deduplicated in C first,
+    so a hostile text with half a million braces costs one `findall`)."""
+    return frozenset(
+        "{" + name + "}" if not kind else "{" + name + "," + kind + "}"
+        for name, kind in set(_BRACE_ARGUMENT.findall(text))
+    )
 
 
 def _auto(text: str) -> Placeholders:
@@ -178,11 +189,10 @@ def _extractor(dialect: str) -> Callable[[str], Placeholders]:
     if dialect == "auto":
         return _auto
     pattern = _REGEXES[dialect]
-    return lambda text: _classify(pattern.findall(text), dialect)
+    return lambda text: _classify(pattern.findall(text.replace("%%", "") if "%%" in text else text), dialect)
 
 
 _EXTRACTORS = {dialect: _extractor(dialect) for dialect in DIALECTS}
-_CACHE_MAX_TEXT = 2000
 
 
 @lru_cache(maxsize=16384)
@@ -207,11 +217,13 @@ def raw(dialect: str, text: str) -> list[str] | None:
     if dialect == "icu":
         # Argument heads without parsing (a parse costs ~15 regex steps); quoting could hide a
         # brace from this regex, so quoted text takes the parser's path.
-        if _ICU_QUOTE.search(text) is not None:
+        if len(text) > _CACHE_MAX_TEXT or _ICU_QUOTE.search(text) is not None:
             return None
-        return sorted({_argument(found) for found in _BRACE_ARGUMENT.finditer(text)})
+        return sorted(_brace_arguments(text))
     if dialect == "auto" and uses_icu(text):
         return None
+    if "%%" in text:
+        text = text.replace("%%", "")  # a literal percent; same left-to-right pairing as printf
     return _REGEXES[dialect].findall(text)
 
 

@@ -38,7 +38,7 @@ def pairs(subject: Subject) -> tuple[Pair, ...]:
 
 def _pairs(subject: Subject) -> tuple[Pair, ...]:
     plurals = subject.plurals
-    source_value = None if subject.is_source else subject.source_value
+    source_value = None if subject.is_source else subject.source_value or None  # "" is no source
     if plurals is None:
         value = subject.value
         return () if not value else ((None, source_value, value),)

@@ -27,6 +27,9 @@ ARGUMENT_TYPES = frozenset(
 PLURAL_KEYWORDS = frozenset({"zero", "one", "two", "few", "many", "other"})
 MAX_DEPTH = 20
 """Nesting deeper than this is refused as an error (real messages nest two or three levels)."""
+MAX_ARGUMENTS = 1000
+"""More arguments than this are refused as an error: no UI message has them, and the cap keeps a
+hostile megabyte of `{a}` from costing seconds."""
 
 _SPECIAL = re.compile(r"[{}']")
 _SPACE = re.compile(r"\s*+")
@@ -65,13 +68,14 @@ class _Invalid(Exception):
 
 
 class _Parser:
-    __slots__ = ("arguments", "blocks", "n", "text")
+    __slots__ = ("arguments", "blocks", "count", "n", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.n = len(text)
         self.arguments: set[str] = set()
         self.blocks: list[Block] = []
+        self.count = 0
 
     def message(self, pos: int, depth: int, in_plural: bool) -> int:
         """Parse message text from `pos`; return the index of the closing `}` (or the end)."""
@@ -118,6 +122,9 @@ class _Parser:
         name, closed, comma, kind, after = head.groups()
         if name is None:
             raise self._missing("argument name expected", head.end(), start)
+        self.count += 1
+        if self.count > MAX_ARGUMENTS:
+            raise _Invalid(f"more than {MAX_ARGUMENTS} arguments", start)
         if closed:
             self.arguments.add("{" + name + "}")
             return head.end()

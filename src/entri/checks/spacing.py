@@ -32,9 +32,16 @@ _SENTENCE_ENDS = frozenset({"stop", "question", "exclamation", "colon"})
 _NO_FULL_STOP = frozenset({"th", "lo"})
 _SPECIAL_LANGUAGES = frozenset({"es", "fr"})
 _PLAIN_ENDINGS = frozenset("!?:,)]}>\"'%")
-_FRENCH_SPACED = re.compile(r"(?<=(.))([:;!?])(?![\w/=])")
-_ENTITY_END = re.compile(r"&#?\w{1,10};$")
-_NO_BREAK = frozenset("\u00a0\u202f:;!?")
+_FRENCH_UNSPACED = re.compile(r"(?<=[^\u00a0\u202f:;!?\n])[:;!?](?![\w/=])")
+"""A French `: ; ! ?` used as punctuation (not in `10:30`, `http://`, `?q=`) after anything but a
+no-break space (or another such mark, as in `?!`)."""
+_ENTITY = re.compile(r"&#?\w{1,10};")
+_NO_BREAK_ENTITIES = frozenset({"&nbsp;", "&#160;", "&#xa0;", "&#xA0;", "&#8239;", "&#x202f;", "&#x202F;"})
+
+
+def _entity_stand_in(found: re.Match[str]) -> str:
+    """An HTML entity read as one character: a no-break space, or some other character."""
+    return "\u00a0" if found.group() in _NO_BREAK_ENTITIES else "x"
 
 
 @lru_cache(maxsize=1024)
@@ -136,6 +143,8 @@ def _ending_problem(source: str, target: str, source_language: str, language: st
         return None
     if expected == "stop" and actual is None and language in _NO_FULL_STOP:
         return None
+    if language == "el" and expected == "semicolon" and actual == "question" and target.rstrip()[-1] == ";":
+        return None  # Greek ";" is a question mark, yet translators keep an English ";" as it is
     if expected == "question" and language == "ja" and (actual == "stop" or target.rstrip().endswith("か")):
         return None
     said_source = f"'{source.rstrip()[-1]}'" if expected else "no punctuation"
@@ -152,13 +161,10 @@ def _language_problems(target: str, language: str, region: str) -> list[str]:
         elif end == "exclamation" and "¡" not in target:
             problems.append("a Spanish exclamation needs its opening '¡'")
     elif language == "fr" and any(mark in target for mark in ":;!?"):
-        marks = {
-            m[2]
-            for m in _FRENCH_SPACED.finditer(target)
-            if m[1] not in _NO_BREAK
-            and (region != "ca" or m[2] == ":")
-            and not (m[2] == ";" and _ENTITY_END.search(target, max(0, m.start(2) - 11), m.end(2)))
-        }
+        text = _ENTITY.sub(_entity_stand_in, target) if "&" in target else target
+        marks = set(_FRENCH_UNSPACED.findall(text))
+        if region == "ca":
+            marks &= {":"}
         if marks:
             listed = " ".join(sorted(marks))
             problems.append(f"French needs a no-break space (U+202F or U+00A0) before {listed}")
