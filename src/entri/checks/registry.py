@@ -12,7 +12,14 @@ from collections.abc import Callable
 from entri.checks.base import Check, CheckFunction, Severity
 
 _CHECKS: dict[str, Check] = {}
-_MODULES = ("entri.checks.basic",)
+_MODULES = (
+    "entri.checks.basic",
+    "entri.checks.placeholders",
+    "entri.checks.icu",
+    "entri.checks.markup",
+    "entri.checks.spacing",
+    "entri.checks.identical",
+)
 """Modules holding checks; each registers its checks when imported."""
 
 
