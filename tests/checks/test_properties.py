@@ -127,6 +127,15 @@ def test_checks_never_raise(subject: Subject, identical: frozenset[str]) -> None
         assert failure.message
 
 
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(subject=subjects)
+def test_screening_hides_no_failure(subject: Subject) -> None:
+    """The runner skips checks whose triggers do not occur (Check.triggers): a wrong trigger
+    would hide a failure. Screened and unscreened runs must agree on every subject."""
+    checker = Checker()
+    assert checker.check(subject) == checker.check(subject, screen=False)
+
+
 HOSTILE = [
     "{" * 500_000,
     "}" * 500_000,
@@ -156,15 +165,17 @@ HOSTILE = [
 @pytest.mark.parametrize("text", HOSTILE, ids=lambda text: f"{text[:12]!r}x{len(text)}")
 def test_hostile_megabyte_is_linear(text: str) -> None:
     """Typical cost on the 2-core dev machine: ≤ 0.3 s per extraction, ≤ 0.6 s per full check
-    run; quadratic behaviour would take minutes. The bounds leave room for a busy machine."""
+    run; quadratic behaviour on a megabyte would take minutes. The bounds are 10x the typical
+    cost so a CI machine running the suite on every core does not fail it (the typical figures
+    are in docs/checks.md)."""
     for dialect in DIALECTS:
         started = time.perf_counter()
         extract(dialect, text)
         elapsed = time.perf_counter() - started
-        assert elapsed < 0.5, f"extraction ({dialect}) took {elapsed:.2f} s"
+        assert elapsed < 3.0, f"extraction ({dialect}) took {elapsed:.2f} s"
     checker = Checker()
     for dialect in ("auto", "icu", "printf", "python", "java"):
         started = time.perf_counter()
         checker.check(Subject("fr", text, source_value=text[: len(text) // 2] + "x", dialect=dialect))
         elapsed = time.perf_counter() - started
-        assert elapsed < 1.0, f"checks ({dialect}) took {elapsed:.2f} s"
+        assert elapsed < 6.0, f"checks ({dialect}) took {elapsed:.2f} s"

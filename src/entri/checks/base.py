@@ -94,3 +94,19 @@ class Check:
     applies_to_source: bool = False
     """Most checks compare a translation with its source; a few (ICU syntax, max length) also
     hold for the source text itself."""
+    needs_source: bool = False
+    """A parity check: it passes when the key has no source text, so it is not even called."""
+    triggers: frozenset[str] = frozenset()
+    """For a non-plural subject, the check runs only when one of these occurs in the translation
+    or its source (a substring, or `MAX_LENGTH_SET` / `SAME_AS_SOURCE`); empty: it always runs.
+    Screening once per subject costs less than calling a dozen checks that have nothing to look
+    at (docs/checks.md, "Speed")."""
+
+
+MAX_LENGTH_SET = "\x00max_length"
+"""Pseudo-trigger: the key has a maximum length."""
+SAME_AS_SOURCE = "\x00same"
+"""Pseudo-trigger: the translation equals its source text."""
+PLURALS_ONLY = "\x00plural"
+"""Pseudo-trigger no text has: the check only looks at plural forms."""
+PSEUDO_TRIGGERS = frozenset({MAX_LENGTH_SET, SAME_AS_SOURCE, PLURALS_ONLY})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from entri.checks.base import Context, Severity, Subject
+from entri.checks.base import MAX_LENGTH_SET, PLURALS_ONLY, Context, Severity, Subject
 from entri.checks.registry import register
 from entri.checks.text import quote
 
@@ -16,7 +16,13 @@ def _texts(subject: Subject) -> list[tuple[str | None, str]]:
     return [] if subject.value is None else [(None, subject.value)]
 
 
-@register("max_length", Severity.ERROR, "Longer than the key's maximum length", applies_to_source=True)
+@register(
+    "max_length",
+    Severity.ERROR,
+    "Longer than the key's maximum length",
+    applies_to_source=True,
+    triggers=[MAX_LENGTH_SET],
+)
 def max_length(subject: Subject, context: Context) -> Iterator[str]:
     limit = subject.max_length
     if limit is None:
@@ -27,7 +33,7 @@ def max_length(subject: Subject, context: Context) -> Iterator[str]:
             yield f"{len(text)} characters{where}, more than the key's maximum of {limit}: {quote(text)}"
 
 
-@register("empty_plural", Severity.ERROR, "A plural form is empty while others are filled")
+@register("empty_plural", Severity.ERROR, "A plural form is empty while others are filled", triggers=[PLURALS_ONLY])
 def empty_plural(subject: Subject, context: Context) -> Iterator[str]:
     plurals = subject.plurals
     if not plurals or not any(plurals.values()):

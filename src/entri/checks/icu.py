@@ -83,7 +83,7 @@ def _find_icu_texts(subject: Subject) -> list[tuple[str | None, str]]:
     return found
 
 
-@register("icu_syntax", Severity.ERROR, "Not valid ICU MessageFormat", applies_to_source=True)
+@register("icu_syntax", Severity.ERROR, "Not valid ICU MessageFormat", applies_to_source=True, triggers=["{", "}"])
 def icu_syntax(subject: Subject, context: Context) -> list[str]:
     found = []
     for category, text in _icu_texts(subject):
@@ -111,6 +111,7 @@ def _differences(present: Iterable[str], rules: PluralRules, language: str, ios:
     Severity.ERROR,
     "Plural forms missing for the language, or forms it does not have",
     applies_to_source=True,
+    triggers=["{", "}"],
 )
 def plural_categories(subject: Subject, context: Context) -> list[str]:
     language = subject.language

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from entri.checks.base import Context, Severity, Subject
+from entri.checks.base import SAME_AS_SOURCE, Context, Severity, Subject
 from entri.checks.forms import pairs
 from entri.checks.markup import links
 from entri.checks.registry import register
@@ -43,7 +43,13 @@ def identical_by_nature(text: str) -> bool:
     return (" " not in stripped) and links(stripped) == {stripped}
 
 
-@register("unchanged", Severity.WARNING, "The translation is identical to the source")
+@register(
+    "unchanged",
+    Severity.WARNING,
+    "The translation is identical to the source",
+    needs_source=True,
+    triggers=[SAME_AS_SOURCE],
+)
 def unchanged(subject: Subject, context: Context) -> list[str]:
     compared = pairs(subject)
     if not compared:

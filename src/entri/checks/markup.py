@@ -71,7 +71,13 @@ def tags_of(text: str) -> Tags:
     return _tags_cached(text) if len(text) <= _CACHE_MAX_TEXT else Tags(text)
 
 
-@register("tags", Severity.ERROR, "HTML/XML tags differ from the source or are not well nested")
+@register(
+    "tags",
+    Severity.ERROR,
+    "HTML/XML tags differ from the source or are not well nested",
+    needs_source=True,
+    triggers=["<"],
+)
 def tags(subject: Subject, context: Context) -> list[str]:
     found = []
     for category, source, target in pairs(subject):
@@ -106,7 +112,13 @@ def links(text: str) -> set[str]:
     return found
 
 
-@register("urls", Severity.WARNING, "A URL or e-mail address of the source is missing or changed")
+@register(
+    "urls",
+    Severity.WARNING,
+    "A URL or e-mail address of the source is missing or changed",
+    needs_source=True,
+    triggers=["@", ":"],
+)
 def urls(subject: Subject, context: Context) -> list[str]:
     found = []
     for category, source, target in pairs(subject):

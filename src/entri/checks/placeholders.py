@@ -23,7 +23,9 @@ from entri.checks.registry import register
 from entri.checks.text import quote
 
 
-@register("placeholders", Severity.ERROR, "Placeholders differ from the source (missing, extra or renamed)")
+@register(
+    "placeholders", Severity.ERROR, "Placeholders differ from the source (missing, extra or renamed)", needs_source=True
+)
 def placeholders(subject: Subject, context: Context) -> list[str]:
     found: list[str] = []
     dialect = subject.dialect

@@ -7,7 +7,7 @@ A later check (glossary adherence) registers the same way and reads its prepared
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from entri.checks.base import Check, CheckFunction, Severity
 
@@ -24,14 +24,23 @@ _MODULES = (
 
 
 def register(
-    check_id: str, severity: Severity, description: str, *, applies_to_source: bool = False
+    check_id: str,
+    severity: Severity,
+    description: str,
+    *,
+    applies_to_source: bool = False,
+    needs_source: bool = False,
+    triggers: Iterable[str] = (),
 ) -> Callable[[CheckFunction], CheckFunction]:
-    """Decorator: add a check function to the catalogue under `check_id`."""
+    """Decorator: add a check function to the catalogue under `check_id` (see `Check` for the
+    screening flags: a wrong trigger hides failures, so tests run every check unscreened too)."""
 
     def add(function: CheckFunction) -> CheckFunction:
         if check_id in _CHECKS:
             raise ValueError(f"check '{check_id}' registered twice")
-        _CHECKS[check_id] = Check(check_id, severity, description, function, applies_to_source)
+        _CHECKS[check_id] = Check(
+            check_id, severity, description, function, applies_to_source, needs_source, frozenset(triggers)
+        )
         return function
 
     return add

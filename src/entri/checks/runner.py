@@ -9,14 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from entri.checks.base import OFF, Check, Context, Failure, Level, Severity, Subject
+from entri.checks.base import (
+    MAX_LENGTH_SET,
+    OFF,
+    PSEUDO_TRIGGERS,
+    SAME_AS_SOURCE,
+    Check,
+    Context,
+    Failure,
+    Level,
+    Severity,
+    Subject,
+)
 from entri.checks.registry import all_checks
 
 
 class Checker:
     """The enabled checks with their effective severity, ready to run on many subjects."""
 
-    __slots__ = ("_checks", "context")
+    __slots__ = ("_checks", "_plan", "_substrings", "context")
 
     def __init__(self, severities: Mapping[str, str] | None = None, context: Context | None = None) -> None:
         chosen: list[tuple[Check, Severity]] = []
@@ -26,22 +37,47 @@ class Checker:
             if setting != OFF:
                 chosen.append((check, Severity(setting)))
         self._checks = tuple(chosen)
+        self._plan = tuple(
+            (c.function, c.id, severity, c.applies_to_source, c.needs_source, c.triggers or None)
+            for c, severity in chosen
+        )
+        """The checks as plain tuples: unpacked once per check and subject, cheaper than
+        attribute reads on this path, which runs for every stored value."""
+        self._substrings = tuple(sorted({t for c, _ in chosen for t in c.triggers} - PSEUDO_TRIGGERS))
         self.context = context or Context()
 
-    def check(self, subject: Subject) -> list[Failure]:
-        """Every failure of `subject`, in catalogue order (empty when it passes or is empty)."""
+    def check(self, subject: Subject, *, screen: bool = True) -> list[Failure]:
+        """Every failure of `subject`, in catalogue order (empty when it passes or is empty).
+
+        A non-plural subject is screened first: a check whose triggers (`Check.triggers`) do not
+        occur is not called, nor a parity check when there is no source text. `screen=False`
+        calls every check (the tests hold both ways equal).
+        """
         if subject.value is None and not subject.plurals:
             return []
         failures: list[Failure] = []
         context = self.context
         is_source = subject.is_source
-        # A plain loop, not `extend(generator)`: this runs ~15 times per stored value, and a
+        has_source = not is_source and bool(subject.source_value or subject.source_plurals)
+        present: set[str] | None = None
+        if screen and subject.plurals is None:
+            value, source = subject.value or "", subject.source_value or ""
+            present = {t for t in self._substrings if t in value or t in source}
+            if subject.max_length is not None:
+                present.add(MAX_LENGTH_SET)
+            if value == source:
+                present.add(SAME_AS_SOURCE)
+        # A plain loop, not `extend(generator)`: this runs for every stored value, and a
         # generator per check cost more than all the checks' fast paths together.
-        for check, severity in self._checks:
-            if is_source and not check.applies_to_source:
+        for function, check_id, severity, to_source, needs_source, triggers in self._plan:
+            if is_source and not to_source:
                 continue
-            for message in check.function(subject, context):
-                failures.append(Failure(check.id, severity, message))
+            if needs_source and not has_source:
+                continue
+            if triggers is not None and present is not None and triggers.isdisjoint(present):
+                continue
+            for message in function(subject, context):
+                failures.append(Failure(check_id, severity, message))
         return failures
 
 

@@ -66,7 +66,7 @@ def _full_width(char: str) -> bool:
     return "\u3000" <= char <= "\u303f" or "\uff00" <= char <= "\uffef"
 
 
-@register("whitespace", Severity.WARNING, "Leading or trailing whitespace differs from the source")
+@register("whitespace", Severity.WARNING, "Leading or trailing whitespace differs from the source", needs_source=True)
 def whitespace(subject: Subject, context: Context) -> list[str]:
     found = []
     for category, source, target in pairs(subject):
@@ -88,7 +88,13 @@ def whitespace(subject: Subject, context: Context) -> list[str]:
     return found
 
 
-@register("newlines", Severity.WARNING, "Line breaks differ from the source (count, leading or trailing)")
+@register(
+    "newlines",
+    Severity.WARNING,
+    "Line breaks differ from the source (count, leading or trailing)",
+    needs_source=True,
+    triggers=["\n"],
+)
 def newlines(subject: Subject, context: Context) -> list[str]:
     found = []
     for category, source, target in pairs(subject):
@@ -108,7 +114,9 @@ def newlines(subject: Subject, context: Context) -> list[str]:
     return found
 
 
-@register("double_space", Severity.WARNING, "A double space the source does not have")
+@register(
+    "double_space", Severity.WARNING, "A double space the source does not have", needs_source=True, triggers=["  "]
+)
 def double_space(subject: Subject, context: Context) -> list[str]:
     found = []
     for category, source, target in pairs(subject):
@@ -171,7 +179,12 @@ def _language_problems(target: str, language: str, region: str) -> list[str]:
     return problems
 
 
-@register("punctuation", Severity.WARNING, "Trailing punctuation differs from the source (language-aware)")
+@register(
+    "punctuation",
+    Severity.WARNING,
+    "Trailing punctuation differs from the source (language-aware)",
+    needs_source=True,
+)
 def punctuation(subject: Subject, context: Context) -> list[str]:
     language, region = _language_parts(subject.language)
     source_language = _language_parts(subject.source_language)[0]

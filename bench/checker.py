@@ -3,7 +3,7 @@
 Every text is distinct (no cache hits: a real import's values differ), best and median of five
 rounds of 20,000 subjects. `--no-icu` leaves out the ICU plural template (the costly one).
 
-    PYTHONPATH=src .venv/bin/python -m tests.checks.bench_checker [--no-icu]
+    .venv/bin/python bench/checker.py [--no-icu]
 """
 
 from __future__ import annotations
