@@ -249,3 +249,37 @@ def test_organization_settings_set_severities_for_every_project(tenant, client, 
     )
     translator = tenant.member("translator")
     assert_error(client.patch("/api/organizations/current", json={"name": "X"}, headers=translator.headers), 403)
+
+
+ANDROID_FR = """<?xml version="1.0" encoding="utf-8"?>
+<resources>
+    <string name="greeting">Bonjour %1$s, vous avez %2$d messages</string>
+    <string name="bye">Au revoir</string>
+</resources>
+"""
+ANDROID_EN = """<?xml version="1.0" encoding="utf-8"?>
+<resources>
+    <string name="greeting">Hello %1$s, you have %2$d messages</string>
+    <string name="bye">Bye %1$s</string>
+</resources>
+"""
+
+
+def test_placeholders_lost_in_an_android_file_are_found_with_the_android_dialect(tenant, client):
+    pid = tenant.project(targetLanguages=["fr"])["_id"]
+    for language, content in (("en", ANDROID_EN), ("fr", ANDROID_FR)):
+        r = client.post(
+            f"/api/projects/{pid}/import",
+            json={"language": language, "format": "android-xml", "content": content},
+            headers=tenant.headers,
+        )
+        assert r.status_code == 200, r.text
+    assert r.json()["checks"] == {"placeholders": 1}
+    failing = client.get(f"/api/projects/{pid}/checks?check=placeholders", headers=tenant.headers).json()
+    assert [(t["key"], t["language"]) for t in failing["data"]] == [("bye", "fr")]
+    assert "%1$s" in failing["data"][0]["checks"][0]["message"]
+    # The release build leaves the broken value out; the good one ships.
+    exported = client.get(
+        f"/api/projects/{pid}/export/fr?format=json-flat&exclude=failing-errors", headers=tenant.headers
+    ).json()
+    assert exported == {"greeting": "Bonjour %1$s, vous avez %2$d messages"}

@@ -250,3 +250,36 @@ def test_keys_refuse_an_overlong_name_without_the_http_edge(world: Any) -> None:
         keys.add_keys(session, project=project, items=[keys.KeyFields(key="k" * 10_001)])
     with pytest.raises(BadRequest, match="NUL"):
         keys.add_keys(session, project=project, items=[keys.KeyFields(key="a\x00b")])
+
+
+def test_changes_carry_their_failing_checks_and_the_gate_holds_without_http(world: Any) -> None:
+    """The checks run inside `write`, whoever calls it: failures on the Change and the row; a
+    review status over an error is a Conflict unless forced; `downgrade` keeps the value."""
+    session, project, greeting, _ = world
+    service.write(
+        session, project=project, writes=[Write(greeting, "en", "Hello {name}")], actor=ACTOR, action=Action.UPDATE
+    )
+    broken = Write(greeting, "fr", "Bonjour", status=Status.APPROVED)
+    with pytest.raises(Conflict, match="placeholders"):
+        service.write(session, project=project, writes=[broken], actor=ACTOR, action=Action.UPDATE)
+    assert service.current(session, key_id=greeting.id, language="fr") is None
+    [change] = service.write(
+        session,
+        project=project,
+        writes=[Write(greeting, "fr", "Bonjour", status=Status.APPROVED, downgrade=True)],
+        actor=ACTOR,
+        action=Action.IMPORT,
+    )
+    assert change.new_status == Status.TRANSLATED
+    assert [f.id for f in change.failures] == ["placeholders"]
+    row = service.current(session, key_id=greeting.id, language="fr")
+    assert row is not None and row.check_level == 2 and row.checks and row.checks[0]["id"] == "placeholders"
+    [forced] = service.write(
+        session,
+        project=project,
+        writes=[Write.status_change(greeting, "fr", Status.APPROVED, force=True)],
+        actor=ACTOR,
+        action=Action.STATUS,
+    )
+    assert forced.forced and forced.new_status == Status.APPROVED
+    session.rollback()

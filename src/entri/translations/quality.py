@@ -117,13 +117,14 @@ def inputs(session: Session, *, project_id: str, source_language: str, key_ids: 
     found: dict[str, Inputs] = {}
     if len(key_ids) >= _WHOLE_PROJECT_AT:
         wanted = set(key_ids)
-        for row in conn.execute(query.where(Key.project_id == project_id)):
-            if row[0] in wanted:
-                found[row[0]] = _inputs(row)
+        for batch in conn.execute(query.where(Key.project_id == project_id)).partitions(5000):
+            for row in batch:
+                if row[0] in wanted:
+                    found[row[0]] = _inputs(row)
         return found
     for start in range(0, len(key_ids), _IN_CHUNK):
         chunk = key_ids[start : start + _IN_CHUNK]
-        for row in conn.execute(query.where(Key.id.in_(chunk))):
+        for row in conn.execute(query.where(Key.id.in_(chunk))).all():
             found[row[0]] = _inputs(row)
     return found
 
