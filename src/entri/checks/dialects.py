@@ -244,3 +244,26 @@ def extract(dialect: str, text: str) -> Placeholders:
     if len(text) > _CACHE_MAX_TEXT:
         return _EXTRACTORS[dialect](text)
     return _extract_cached(dialect, text)
+
+
+def spans(dialect: str, text: str) -> list[tuple[int, int]]:
+    """Where the placeholders of `text` are, as (start, end) offsets in order, for masking them
+    before machine translation (entri.ai.masking). Literals (`%%`, `{{`, `}}`, Java quotes) are
+    not placeholders. An ICU plural/select message yields none: its structure holds text to
+    translate, so it is sent whole and its reply checked (docs/ai.md)."""
+    if dialect not in _REGEXES or dialect == "icu":
+        dialect = "icu" if dialect == "icu" else "auto"
+    if dialect == "icu" or uses_icu(text):
+        if _ICU_MARKER.search(text) is not None or _ICU_QUOTE.search(text) is not None:
+            return []
+        return [m.span() for m in _SIMPLE_ARGUMENT.finditer(text)]
+    found: list[tuple[int, int]] = []
+    for match in _REGEXES[dialect].finditer(text):
+        token = match.group()
+        if token in _LITERALS or token[0] == "'":
+            continue
+        found.append(match.span())
+    return found
+
+
+_SIMPLE_ARGUMENT = re.compile(r"\{\s*+\w++\s*+(?:,\s*+(?:number|date|time)\s*+(?:,[^{}]*+)?+)?+\}")
