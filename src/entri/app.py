@@ -13,6 +13,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from pydantic import BaseModel
 
+from entri.ai.router import router as ai_router
 from entri.auth.router import router as auth_router
 from entri.core.body_limit import BodyLimitMiddleware
 from entri.core.config import Settings, get_settings
@@ -27,7 +28,16 @@ from entri.projects.router import router as projects_router
 from entri.tokens.router import router as tokens_router
 from entri.translations.router import router as translations_router
 
-ROUTERS = (translations_router, keys_router, projects_router, files_router, auth_router, orgs_router, tokens_router)
+ROUTERS = (
+    translations_router,
+    ai_router,
+    keys_router,
+    projects_router,
+    files_router,
+    auth_router,
+    orgs_router,
+    tokens_router,
+)
 """Matching walks the routes in this order on every request: the hottest come first. No two
 routers share a path shape, so the order changes nothing else (tests/core check every route)."""
 

@@ -16,8 +16,7 @@ from entri.ai.types import Request
 
 SYSTEM = "\n".join(
     [
-        "You are a professional software localizer. "
-        "Translate user-interface strings from {source} to {target}.",
+        "You are a professional software localizer. Translate user-interface strings from {source} to {target}.",
         "Rules:",
         "- Tokens like ⟦1⟧ stand for placeholders or markup: keep every token exactly once, unchanged; "
         "move it where the grammar needs it.",

@@ -75,8 +75,10 @@ def _confidence(value: Any) -> int | None:
 def _translated(entry: dict[str, Any]) -> Translated | None:
     text, forms = entry.get("text"), entry.get("forms")
     if forms is not None:
-        if not isinstance(forms, dict) or not forms or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in forms.items()
+        if (
+            not isinstance(forms, dict)
+            or not forms
+            or not all(isinstance(k, str) and isinstance(v, str) for k, v in forms.items())
         ):
             return None
         forms = dict(forms)

@@ -45,3 +45,9 @@ class Conflict(ApiError):
 
 class PayloadTooLarge(ApiError):
     status_code = 413
+
+
+class BadGateway(ApiError):
+    """An upstream service (an AI provider) failed or gave nothing usable: not the caller's fault."""
+
+    status_code = 502

@@ -1,0 +1,160 @@
+"""AI routes (entri-api.md §4.4, decisions 5): status, single translate, synchronous batch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from sqlalchemy import select
+
+from entri.ai import catalog, service
+from entri.ai.schemas import BatchBody, BatchOut, StatusOut, TranslateBody, TranslateOut
+from entri.auth.deps import CurrentPrincipal, scoped
+from entri.core.deps import DbSession, language_param
+from entri.core.errors import BadGateway, BadRequest
+from entri.core.schemas import ARCHIVED, ERROR_RESPONSES, ErrorOut, Responses, conflict
+from entri.keys import service as keys
+from entri.keys.models import Key
+from entri.projects.deps import ReadProject, WriteProject
+from entri.translations.models import Translation
+
+router = APIRouter(
+    prefix="/projects/{project_id}/ai", tags=["AI"], responses=ERROR_RESPONSES, dependencies=[scoped("ai")]
+)
+UPSTREAM: Responses = {
+    502: {"model": ErrorOut, "description": "The AI provider failed or its answer failed the checks"}
+}
+
+
+@router.get("/status", response_model=StatusOut, summary="Providers and models available")
+def status(project: ReadProject) -> dict[str, Any]:
+    providers = catalog.available_providers()
+    return {
+        "configured": bool(providers),
+        "availableProviders": providers,
+        "availableModels": [
+            {"id": m.id, "displayName": m.display_name, "provider": m.provider} for m in catalog.available_models()
+        ],
+    }
+
+
+@router.post(
+    "/translate",
+    response_model=TranslateOut,
+    responses={**conflict(ARCHIVED), **UPSTREAM},
+    summary="Translate one key into one language (saved only with save: true)",
+)
+def translate(
+    body: TranslateBody, project: WriteProject, session: DbSession, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    language = language_param(body.targetLanguage)
+    key = keys.get_key(session, project=project, key_id=body.keyId)
+    result = service.translate_pairs(
+        session,
+        principal=principal,
+        project=project,
+        pairs=[(key, language)],
+        model=body.model,
+        overwrite=body.overwrite or not body.save,
+        save=body.save,
+        alternatives=2,
+    )
+    if result.skipped:
+        raise BadRequest([result.skipped[0][2]])
+    [outcome] = result.outcomes
+    if outcome.state != "translated":
+        raise BadGateway(f"AI translation failed: {outcome.reason}")
+    return {
+        "keyId": key.id,
+        "targetLanguage": language,
+        "value": outcome.value,
+        "pluralForms": outcome.forms,
+        "confidence": outcome.confidence,
+        "alternatives": [{"value": v, "confidence": c} for v, c in outcome.alternatives],
+        "model": result.model,
+        "saved": result.saved > 0,
+        "checks": [f.as_json() for f in outcome.failures],
+    }
+
+
+@router.post(
+    "/translate/batch",
+    response_model=BatchOut,
+    responses={**conflict(ARCHIVED), **UPSTREAM},
+    summary=f"Translate up to {service.MAX_SYNC_PAIRS} key x language pairs and save them",
+)
+def translate_batch(
+    body: BatchBody, project: WriteProject, session: DbSession, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    languages = [language_param(lang) for lang in body.targetLanguages]
+    pairs = _pairs(session, project_id=project.id, key_ids=body.keyIds, languages=languages, overwrite=body.overwrite)
+    if len(pairs) > service.MAX_SYNC_PAIRS:
+        raise BadRequest(
+            [
+                f"{len(pairs)} key x language pairs: the synchronous batch takes {service.MAX_SYNC_PAIRS}; "
+                "use translate/batch/start"
+            ]
+        )
+    result = service.translate_pairs(
+        session,
+        principal=principal,
+        project=project,
+        pairs=pairs,
+        model=body.model,
+        overwrite=body.overwrite,
+        save=True,
+    )
+    items = [
+        {
+            "keyId": o.key_id,
+            "language": o.language,
+            "status": o.state,
+            "value": o.value if o.state == "translated" else None,
+            "confidence": o.confidence,
+            "reason": o.reason,
+        }
+        for o in result.outcomes
+    ] + [{"keyId": k, "language": lang, "status": "skipped", "reason": why} for k, lang, why in result.skipped]
+    translated = sum(1 for o in result.outcomes if o.state == "translated")
+    return {
+        "processed": len(result.outcomes),
+        "total": len(pairs),
+        "translated": translated,
+        "failed": len(result.outcomes) - translated,
+        "skipped": len(result.skipped),
+        "saved": result.saved,
+        "model": result.model,
+        "usage": {"inputTokens": result.usage.input_tokens, "outputTokens": result.usage.output_tokens},
+        "items": items,
+    }
+
+
+def _pairs(
+    session: DbSession, *, project_id: str, key_ids: list[str] | None, languages: list[str], overwrite: bool
+) -> list[tuple[Key, str]]:
+    """The (key, language) pairs of a batch: the named keys, or every key untranslated in each
+    language (decisions 5). Unknown key ids are a 400 naming them."""
+    if key_ids is not None:
+        found = {k.id: k for k in session.scalars(select(Key).where(Key.project_id == project_id, Key.id.in_(key_ids)))}
+        missing = [k for k in key_ids if k not in found]
+        if missing:
+            raise BadRequest([f"keyIds: key '{k}' not found in this project" for k in missing[:50]])
+        return [(found[k], lang) for lang in languages for k in dict.fromkeys(key_ids)]
+    pairs: list[tuple[Key, str]] = []
+    for language in languages:
+        done = select(Translation.key_id).where(
+            Translation.project_id == project_id,
+            Translation.language == language,
+            Translation.value.is_not(None),
+            Translation.value != "",
+        )
+        query = select(Key).where(Key.project_id == project_id)
+        if not overwrite:
+            query = query.where(Key.id.not_in(done))
+        pairs.extend(
+            (k, language)
+            for k in session.scalars(
+                query.order_by(Key.namespace, Key.sort_name, Key.id).limit(service.MAX_SYNC_PAIRS + 1)
+            )
+        )
+    return pairs

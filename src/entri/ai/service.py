@@ -1,0 +1,185 @@
+"""AI translation of a project's keys: gather what the prompt and the checks need, translate
+through the guard (guard.py), save what passed through the one write path.
+
+Saved values have source `ai`, status `translated` and the model's confidence; a translation
+that already has a value is left alone unless `overwrite` (docs/api-decisions.md, decisions 5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from entri.ai import catalog, guard
+from entri.ai.providers import FACTORIES, Provider
+from entri.ai.types import Usage
+from entri.core.actor import Actor
+from entri.core.errors import BadRequest
+from entri.core.permissions import Permission
+from entri.core.principal import Principal
+from entri.core.vocabularies import Action, Source
+from entri.keys.models import Key
+from entri.projects.models import Project
+from entri.translations import quality
+from entri.translations import service as translations
+from entri.translations.service import Write
+
+MAX_SYNC_PAIRS = 200
+"""The synchronous batch's limit (decisions 5); larger batches run as jobs."""
+NEIGHBOURS = 20
+
+
+@dataclass(slots=True)
+class Result:
+    model: str
+    outcomes: list[guard.Outcome] = field(default_factory=list)
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)
+    """(key id, language, reason) of pairs not sent: already translated, or no source text."""
+    usage: Usage = field(default_factory=Usage)
+    saved: int = 0
+
+
+def provider_for(model: catalog.Model) -> Provider:
+    return FACTORIES[model.provider]()
+
+
+def translate_pairs(
+    session: Session,
+    *,
+    principal: Principal,
+    project: Project,
+    pairs: Sequence[tuple[Key, str]],
+    model: str | None,
+    overwrite: bool,
+    save: bool,
+    alternatives: int = 0,
+    provider: Provider | None = None,
+) -> Result:
+    """Translate (key, language) pairs and, with `save`, store the ones that passed."""
+    principal.require(Permission.EDIT_TRANSLATIONS)
+    chosen = catalog.resolve(model, project.preferred_model)
+    languages = set(project.target_languages)
+    bad = sorted({language for _, language in pairs if language not in languages})
+    if bad:
+        raise BadRequest([f"'{language}' is not a target language of this project" for language in bad])
+    result = Result(model=chosen.id)
+    sources = _sources(session, project=project, pairs=pairs, overwrite=overwrite, skipped=result.skipped)
+    if sources:
+        policy = quality.policy_for(session, project=project)
+        run = guard.translate(
+            provider or provider_for(chosen),
+            model=chosen.id,
+            policy=policy,
+            sources=sources,
+            source_language=project.source_language,
+            project_description=project.description,
+            instructions=_instructions(project),
+            neighbours=_neighbours(session, project=project, keys=[k for k, _ in pairs]),
+            alternatives=alternatives,
+        )
+        result.outcomes, result.usage = run.outcomes, run.usage
+    if save:
+        result.saved = _save(session, principal=principal, project=project, result=result, overwrite=overwrite)
+        session.commit()
+    return result
+
+
+def _instructions(project: Project) -> str | None:
+    settings = project.settings or {}
+    found = settings.get("ai") if isinstance(settings.get("ai"), dict) else None
+    return str(found.get("instructions")) if found and found.get("instructions") else None
+
+
+def _sources(
+    session: Session,
+    *,
+    project: Project,
+    pairs: Sequence[tuple[Key, str]],
+    overwrite: bool,
+    skipped: list[tuple[str, str, str]],
+) -> list[guard.Source]:
+    keys = {k.id: k for k, _ in pairs}
+    ids = list(keys)
+    source_rows = translations.values_for(session, key_ids=ids, language=project.source_language)
+    facts = quality.inputs(session, project_id=project.id, source_language=project.source_language, key_ids=ids)
+    existing: dict[str, dict[str, Any]] = {}
+    for language in sorted({language for _, language in pairs}):
+        rows = translations.values_for(session, key_ids=ids, language=language)
+        existing[language] = {key_id: row for key_id, row in rows.items() if row.value}
+    found: list[guard.Source] = []
+    for key, language in pairs:
+        source = source_rows.get(key.id)
+        if source is None or not (source.value or source.plural_forms):
+            skipped.append((key.id, language, "the key has no source text"))
+            continue
+        if not overwrite and key.id in existing[language]:
+            skipped.append((key.id, language, "already translated (pass overwrite to replace it)"))
+            continue
+        found.append(
+            guard.Source(
+                key_id=key.id,
+                key=key.name,
+                language=language,
+                value=source.value,
+                forms=source.plural_forms if key.is_plural else None,
+                description=key.description,
+                context=key.context,
+                max_length=key.max_length,
+                origin_format=key.origin_format,
+                facts=facts.get(key.id),
+            )
+        )
+    return found
+
+
+def _neighbours(session: Session, *, project: Project, keys: Sequence[Key]) -> tuple[dict[str, str], ...]:
+    """Up to 20 keys of the first key's namespace with their source text: tone and terms of the
+    screen the strings belong to."""
+    if not keys:
+        return ()
+    wanted = {k.id for k in keys}
+    namespace = keys[0].namespace
+    rows = session.execute(
+        select(Key.id, Key.name)
+        .where(Key.project_id == project.id, Key.namespace == namespace)
+        .order_by(Key.sort_name, Key.id)
+        .limit(NEIGHBOURS + len(wanted))
+    ).all()
+    others = [(key_id, name) for key_id, name in rows if key_id not in wanted][:NEIGHBOURS]
+    texts = translations.values_for(session, key_ids=[i for i, _ in others], language=project.source_language)
+    return tuple(
+        {"key": name, "source": texts[key_id].value or ""}
+        for key_id, name in others
+        if key_id in texts and texts[key_id].value
+    )
+
+
+def _save(session: Session, *, principal: Principal, project: Project, result: Result, overwrite: bool) -> int:
+    keys = {k.id: k for k in session.scalars(select(Key).where(Key.id.in_({o.key_id for o in result.outcomes})))}
+    writes = [
+        Write(
+            key=keys[o.key_id],
+            language=o.language,
+            value=None if o.forms is not None else o.value,
+            plurals=o.forms,
+            source=Source.AI,
+            ai_confidence=o.confidence,
+        )
+        for o in result.outcomes
+        if o.state == "translated"
+    ]
+    if not writes:
+        return 0
+    changes = translations.write(
+        session,
+        project=project,
+        writes=writes,
+        actor=Actor.of(principal),
+        action=Action.AI,
+        skip_existing=not overwrite,
+    )
+    return len(changes)
