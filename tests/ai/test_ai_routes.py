@@ -79,6 +79,8 @@ def test_single_translate_suggests_without_saving_unless_asked(tenant, client, p
         headers=tenant.headers,
     ).json()
     assert history[0]["action"] == "ai"
+    receipt = history[0]["receipt"]
+    assert receipt["model"] == "gpt-4o-mini" and receipt["tokens"] == {"input": 100, "output": 20}
 
 
 def test_a_reply_that_loses_placeholders_is_retried_then_failed_and_never_saved(tenant, client, project, openai_fake):

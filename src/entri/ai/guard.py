@@ -63,6 +63,8 @@ class Outcome:
     alternatives: list[tuple[str, int | None]] = field(default_factory=list)
     reason: str | None = None
     failures: list[Failure] = field(default_factory=list)
+    usage: Usage = field(default_factory=Usage)
+    """This string's share of its request's token usage."""
 
 
 @dataclass(slots=True)
@@ -178,7 +180,11 @@ class _Context:
             reply = self._call(request)
         except ProviderError as exc:
             return [(s, Outcome(s.key_id, self.language, "failed", reason="!" + exc.reason)) for s in chunk]
-        return [(s, self._outcome(s, reply, str(n), masks[str(n)])) for n, s in enumerate(chunk, 1)]
+        share = Usage(reply.usage.input_tokens // len(chunk), reply.usage.output_tokens // len(chunk))
+        found = [(s, self._outcome(s, reply, str(n), masks[str(n)])) for n, s in enumerate(chunk, 1)]
+        for _, outcome in found:
+            outcome.usage = share
+        return found
 
     def _call(self, request: Request) -> Reply:
         transient = rate_limited = 0

@@ -83,7 +83,10 @@ def translate_pairs(
         )
         result.outcomes, result.usage = run.outcomes, run.usage
     if save:
-        result.saved = _save(session, principal=principal, project=project, result=result, overwrite=overwrite)
+        by_pair = {(s.key_id, s.language): s for s in sources}
+        result.saved = _save(
+            session, principal=principal, project=project, result=result, overwrite=overwrite, sources=by_pair
+        )
         session.commit()
     return result
 
@@ -158,7 +161,27 @@ def _neighbours(session: Session, *, project: Project, keys: Sequence[Key]) -> t
     )
 
 
-def _save(session: Session, *, principal: Principal, project: Project, result: Result, overwrite: bool) -> int:
+def _receipt(model: str, outcome: guard.Outcome, source: guard.Source | None) -> dict[str, Any]:
+    """What the value was made from, for its history entry (docs/ai.md, "Receipts")."""
+    return {
+        "model": model,
+        "tokens": {"input": outcome.usage.input_tokens, "output": outcome.usage.output_tokens},
+        "glossary": [t.get("term") for t in source.glossary] if source else [],
+        "memory": [{"source": m.get("source"), "similarity": m.get("similarity")} for m in source.memory]
+        if source
+        else [],
+    }
+
+
+def _save(
+    session: Session,
+    *,
+    principal: Principal,
+    project: Project,
+    result: Result,
+    overwrite: bool,
+    sources: dict[tuple[str, str], guard.Source],
+) -> int:
     keys = {k.id: k for k in session.scalars(select(Key).where(Key.id.in_({o.key_id for o in result.outcomes})))}
     writes = [
         Write(
@@ -168,6 +191,7 @@ def _save(session: Session, *, principal: Principal, project: Project, result: R
             plurals=o.forms,
             source=Source.AI,
             ai_confidence=o.confidence,
+            receipt=_receipt(result.model, o, sources.get((o.key_id, o.language))),
         )
         for o in result.outcomes
         if o.state == "translated"

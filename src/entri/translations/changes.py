@@ -66,6 +66,8 @@ class Write:
     force: bool = False
     """Review or approve despite failing error-level checks (the caller checked the caller is an
     admin); recorded in history."""
+    receipt: dict[str, Any] | None = None
+    """Kept in the history entry: what an AI value was made from (docs/ai.md)."""
     downgrade: bool = False
     """A `reviewed`/`approved` status that error-level checks refuse becomes `translated` instead
     of refusing the write (import and revert: the value is kept, its review is not)."""
@@ -103,6 +105,7 @@ class Change:
     at: datetime
     failures: list[Failure] = field(default_factory=list)
     forced: bool = False
+    receipt: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)

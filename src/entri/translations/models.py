@@ -7,6 +7,7 @@ so history order is exact even when two writes land in the same millisecond.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
@@ -66,6 +67,8 @@ class TranslationHistory(Base):
     ai_confidence: Mapped[int | None] = mapped_column(Integer, nullable=True)
     changed_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
     changed_by_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    receipt: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
+    """What an AI value was made from: model, tokens, glossary terms, TM matches (docs/ai.md)."""
     forced: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     """An admin approved or reviewed it despite failing error-level checks (`force: true`)."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

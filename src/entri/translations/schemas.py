@@ -260,6 +260,7 @@ class HistoryOut(ResponseModel):
                     "changedBy": "user_xyz",
                     "changedByName": "Alice Martin",
                     "forced": False,
+                    "receipt": None,
                     "created": "2025-03-04T09:12:45.318Z",
                 }
             ]
@@ -282,6 +283,9 @@ class HistoryOut(ResponseModel):
     changedBy: str | None
     changedByName: str | None
     forced: bool = Field(description="Reviewed or approved by an admin despite failing error-level checks")
+    receipt: dict[str, Any] | None = Field(
+        default=None, description="AI values: model, token usage, glossary terms and TM matches used (docs/ai.md)"
+    )
     created: str
 
 
@@ -397,5 +401,6 @@ def history_out(entry: TranslationHistory) -> dict[str, Any]:
         "changedBy": entry.changed_by,
         "changedByName": entry.changed_by_name,
         "forced": entry.forced,
+        "receipt": entry.receipt,
         "created": iso(entry.created_at),
     }

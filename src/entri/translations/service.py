@@ -233,6 +233,7 @@ def _plan(
             ai_confidence=confidence,
             actor=actor,
             at=now,
+            receipt=write.receipt,
         )
         rows.pending.append(Pending(change, write, row, row is None and getattr(key, "fresh", False)))
     if conflicts:
@@ -291,6 +292,7 @@ def _history_row(history_id: str, c: Change) -> tuple[Any, ...]:
         c.actor.name,
         c.at,
         c.forced,
+        c.receipt,
     )
 
 

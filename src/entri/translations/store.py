@@ -63,6 +63,7 @@ HISTORY_COLUMNS = (
     "changed_by_name",
     "created_at",
     "forced",
+    "receipt",
 )
 
 
