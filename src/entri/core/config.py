@@ -25,6 +25,24 @@ class Settings(BaseSettings):
     """Off by default because `make run` serves plain HTTP on loopback; set it behind TLS."""
     public_url: str = "http://127.0.0.1:8080"
 
+    # Background jobs (docs/jobs.md).
+    jobs_lease_seconds: float = 30.0
+    """How long a worker's claim on a job lasts without a heartbeat (heartbeats every third of it).
+    A worker that dies is replaced on its job this long after its last heartbeat."""
+    jobs_poll_seconds: float = 1.0
+    """How often an idle worker looks for work (a job enqueued in the same process wakes it at once)."""
+    jobs_backoff_seconds: float = 1.0
+    """First wait before retrying a transient error; doubles on each of the 3 retries."""
+    jobs_retry_after_max_seconds: float = 60.0
+    """Upper bound on one wait asked for by a provider's Retry-After."""
+    jobs_keep_days: float = 7.0
+    """Jobs that ended `succeeded` or `cancelled` are pruned this long after they finished."""
+    jobs_keep_failed_days: float = 30.0
+    """Jobs that ended `failed` or `partially_failed` are kept this long."""
+    jobs_prune_interval_seconds: float = 3600.0
+    jobs_imports: str = ""
+    """Comma-separated extra modules a worker imports to register handlers (`entri worker --import`)."""
+
     def resolved_database_url(self) -> str:
         if self.database_url:
             url = self.database_url
