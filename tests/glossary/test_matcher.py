@@ -123,3 +123,15 @@ def test_a_megabyte_of_cjk_is_linear() -> None:
     started = time.process_time()
     matcher.find(text)
     assert time.process_time() - started < 1.0
+
+
+def test_lower_casing_keeps_offsets() -> None:
+    import sys
+
+    from entri.glossary.matcher import _FOLD_TABLE, lowered
+
+    assert {c for c in range(sys.maxunicode + 1) if len(chr(c).lower()) > 1} == set(_FOLD_TABLE)
+    text = "İstanbul'da DOSYA"
+    assert len(lowered(text)) == len(text)
+    [m] = Matcher([Entry("dosya", False, 1)], "tr").find(text)
+    assert text[m.start : m.end] == "DOSYA"
