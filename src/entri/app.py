@@ -22,6 +22,7 @@ from entri.core.errors import NotFound
 from entri.core.http import NulGuardMiddleware, VersionAliasMiddleware, install_error_handlers
 from entri.core.schemas import RequestModel, ResponseModel
 from entri.files.router import router as files_router
+from entri.glossary.router import router as glossary_router
 from entri.jobs.router import router as jobs_router
 from entri.keys.router import router as keys_router
 from entri.organizations.router import router as orgs_router
@@ -39,6 +40,7 @@ ROUTERS = (
     orgs_router,
     tokens_router,
     jobs_router,
+    glossary_router,
 )
 """Matching walks the routes in this order on every request: the hottest come first. No two
 routers share a path shape, so the order changes nothing else (tests/core check every route)."""

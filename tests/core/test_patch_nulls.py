@@ -48,7 +48,19 @@ ORG = PatchRoute("/api/organizations/{org_id}", "OrganizationUpdate", ("name", "
 STATUS = PatchRoute(
     "/api/projects/{project_id}/keys/{key_id}/translations/{language}/status", "StatusChange", ("status",)
 )
-ROUTES = (PROJECT, KEY, BULK, MEMBER, ORG, STATUS)
+GLOSSARY = PatchRoute(
+    "/api/organizations/{org_id}/glossaries/{glossary_id}",
+    "GlossaryUpdate",
+    ("name", "sourceLanguage", "targetLanguages"),
+    ("description",),
+)
+TERM = PatchRoute(
+    "/api/organizations/{org_id}/glossaries/terms/{term_id}",
+    "TermUpdate",
+    ("term", "caseSensitive", "doNotTranslate", "forbidden", "translations"),
+    ("description", "partOfSpeech"),
+)
+ROUTES = (PROJECT, KEY, BULK, MEMBER, ORG, STATUS, GLOSSARY, TERM)
 
 
 def test_every_patch_route_is_covered() -> None:
@@ -70,7 +82,14 @@ def setup(tenant: Tenant, client: TestClient) -> dict[str, Any]:
     put = client.put(f"{keys}/{key['_id']}/translations/fr", json={"value": "v"}, headers=tenant.headers)
     assert put.status_code == 200, put.text
     member = tenant.member("translator")
+    glossaries = "/api/organizations/current/glossaries"
+    body = {"name": "G", "description": "d", "sourceLanguage": "en", "targetLanguages": ["fr"]}
+    glossary = client.post(glossaries, json=body, headers=tenant.headers).json()
+    term_body = {"term": "file", "description": "d", "partOfSpeech": "noun", "translations": {"fr": "fichier"}}
+    term = client.post(f"{glossaries}/{glossary['_id']}/terms", json=term_body, headers=tenant.headers).json()
     return {
+        GLOSSARY.template: f"{glossaries}/{glossary['_id']}",
+        TERM.template: f"{glossaries}/terms/{term['_id']}",
         PROJECT.template: f"/api/projects/{project['_id']}",
         KEY.template: f"{keys}/{key['_id']}",
         BULK.template: f"{keys}/bulk",
@@ -86,6 +105,8 @@ def setup(tenant: Tenant, client: TestClient) -> dict[str, Any]:
             MEMBER.template: "/api/organizations/current/members",
             ORG.template: "/api/organizations/current",
             STATUS.template: f"{keys}/{key['_id']}/translations",
+            GLOSSARY.template: f"{glossaries}/{glossary['_id']}",
+            TERM.template: f"{glossaries}/{glossary['_id']}/terms",
         },
     }
 

@@ -19,6 +19,7 @@ _MODULES = (
     "entri.checks.markup",
     "entri.checks.spacing",
     "entri.checks.identical",
+    "entri.checks.glossary",
 )
 """Modules holding checks; each registers its checks when imported."""
 

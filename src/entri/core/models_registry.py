@@ -2,6 +2,7 @@
 
 from entri.auth import models as _auth  # noqa: F401
 from entri.files import models as _files  # noqa: F401
+from entri.glossary import models as _glossary  # noqa: F401
 from entri.jobs import models as _jobs  # noqa: F401
 from entri.keys import models as _keys  # noqa: F401
 from entri.organizations import models as _orgs  # noqa: F401

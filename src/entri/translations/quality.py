@@ -17,9 +17,10 @@ from typing import Any
 from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session
 
-from entri.checks.base import Context, Failure, Severity, Subject
+from entri.checks.base import OFF, Context, Failure, Severity, Subject
 from entri.checks.dialects import infer_dialect
 from entri.checks.runner import Checker, level
+from entri.glossary import service as glossary
 from entri.keys.models import Key, KeyTag
 from entri.keys.service import DO_NOT_TRANSLATE
 from entri.organizations import service as organizations
@@ -86,15 +87,26 @@ _NO_INPUTS = Inputs(None, False, None, None, None)
 
 
 def policy_for(session: Session, *, project: Any) -> Policy:
-    """The checks as configured for `project` (organization severities, project overrides)."""
+    """The checks as configured for `project` (organization severities, project overrides),
+    with the organization's prepared glossary for the `glossary` check (cached per glossary
+    revision: one primary-key read per write, docs/glossary.md)."""
     org = organizations.settings_of(session, organization_id=project.organization_id)
     ours = check_settings(getattr(project, "settings", None))
     severities = dict(check_settings(org).get("severities") or {})
     severities.update(ours.get("severities") or {})
     identical = frozenset(str(t) for t in ours.get("identical") or ())
     dialect = ours.get("dialect")
+    prepared = None
+    if severities.get("glossary") != OFF:
+        prepared = glossary.prepared_for(session, organization_id=project.organization_id)
     return Policy(
-        checker=Checker(severities, Context(identical=identical)),
+        checker=Checker(
+            severities,
+            Context(
+                identical=identical,
+                extra={"glossary": prepared},
+            ),
+        ),
         source_language=project.source_language,
         dialect=dialect if isinstance(dialect, str) and dialect != "auto" else None,
     )
