@@ -232,3 +232,63 @@ def test_anthropic_and_deepl_sdks_work_the_same_way(tenant, client, project, mon
         rows = _translations(client, tenant, project["id"], "fr")
         assert rows["greeting"]["value"] == "FR: Hello {name}"
         assert rows["inbox"]["value"] == "FR: You have %d messages"
+
+
+def _run_jobs(tenant: Any) -> None:
+    """Work the queue in this process until nothing is left (the serve thread does this live)."""
+    from entri.core.config import Settings
+    from entri.jobs.worker import Worker
+
+    worker = Worker(tenant.database, Settings(jobs_poll_seconds=0.01, jobs_backoff_seconds=0.01))
+    for _ in range(50):
+        if not worker.run_once():
+            return
+
+
+def test_async_batch_runs_as_a_job_with_progress_and_final_state(tenant, client, project, openai_fake):
+    pid = project["id"]
+    openai_fake.mode = "drop-tokens"
+    r = client.post(
+        f"/api/projects/{pid}/ai/translate/batch/start", json={"targetLanguages": ["fr", "ru"]}, headers=tenant.headers
+    )
+    assert r.status_code == 202, r.text
+    job_id, total = r.json()["jobId"], r.json()["total"]
+    assert total == 6
+    queued = client.get(f"/api/projects/{pid}/ai/jobs/{job_id}", headers=tenant.headers).json()
+    assert (queued["status"], queued["processed"], queued["total"]) == ("queued", 0, 6)
+    _run_jobs(tenant)
+    state = client.get(f"/api/projects/{pid}/ai/jobs/{job_id}", headers=tenant.headers).json()
+    assert (state["status"], state["translated"], state["failed"], state["processed"]) == ("partially_failed", 2, 4, 6)
+    assert all(r["version"] == 0 for k, r in _translations(client, tenant, pid, "fr").items() if k != "title")
+    assert _translations(client, tenant, pid, "ru")["title"]["source"] == "ai"
+    with client.stream("GET", f"/api/projects/{pid}/ai/translate/batch/stream/{job_id}", headers=tenant.headers) as s:
+        text = "".join(s.iter_text())
+    assert "event: done" in text and "partially_failed" in text
+    # Running it again is safe: translated keys are skipped, nothing is sent twice.
+    calls = len(openai_fake.calls)
+    openai_fake.mode = "good"
+    again = client.post(
+        f"/api/projects/{pid}/ai/translate/batch/start", json={"targetLanguages": ["ru"]}, headers=tenant.headers
+    ).json()
+    assert again["total"] == 2  # only the two still untranslated in ru
+    _run_jobs(tenant)
+    assert (
+        client.get(f"/api/projects/{pid}/ai/jobs/{again['jobId']}", headers=tenant.headers).json()["status"]
+        == "succeeded"
+    )
+    assert len(openai_fake.calls) == calls + 1
+
+
+def test_a_cancelled_job_saves_nothing_more(tenant, client, project, openai_fake):
+    pid = project["id"]
+    job_id = client.post(
+        f"/api/projects/{pid}/ai/translate/batch/start", json={"targetLanguages": ["fr"]}, headers=tenant.headers
+    ).json()["jobId"]
+    r = client.post(f"/api/projects/{pid}/ai/translate/batch/cancel/{job_id}", headers=tenant.headers)
+    assert r.status_code == 200, r.text
+    _run_jobs(tenant)
+    state = client.get(f"/api/projects/{pid}/ai/jobs/{job_id}", headers=tenant.headers).json()
+    assert state["status"] == "cancelled" and state["translated"] == 0
+    assert openai_fake.calls == []
+    other = tenant.project()["_id"]
+    assert_error(client.get(f"/api/projects/{other}/ai/jobs/{job_id}", headers=tenant.headers), 404)

@@ -4,19 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from sqlalchemy import select
+from sse_starlette import EventSourceResponse
 
 from entri.ai import catalog, service
-from entri.ai.schemas import BatchBody, BatchOut, StatusOut, TranslateBody, TranslateOut
+from entri.ai import jobs as ai_jobs
+from entri.ai.schemas import AiJobOut, BatchBody, BatchOut, JobStarted, StatusOut, TranslateBody, TranslateOut
 from entri.auth.deps import CurrentPrincipal, scoped
-from entri.core.deps import DbSession, language_param
+from entri.core.deps import DbSession, get_database, language_param
 from entri.core.errors import BadGateway, BadRequest
+from entri.core.permissions import Permission
 from entri.core.schemas import ARCHIVED, ERROR_RESPONSES, ErrorOut, Responses, conflict
+from entri.jobs import events
+from entri.jobs import service as jobs
+from entri.jobs.router import STREAM_DOC
 from entri.keys import service as keys
 from entri.keys.models import Key
 from entri.projects.deps import ReadProject, WriteProject
 from entri.translations.models import Translation
+
+MAX_JOB_PAIRS = 100_000
+"""Pairs in one async batch: a whole 100k-key project into one language."""
 
 router = APIRouter(
     prefix="/projects/{project_id}/ai", tags=["AI"], responses=ERROR_RESPONSES, dependencies=[scoped("ai")]
@@ -129,8 +138,82 @@ def translate_batch(
     }
 
 
+@router.post(
+    "/translate/batch/start",
+    status_code=202,
+    response_model=JobStarted,
+    responses=conflict(ARCHIVED),
+    summary="Start an AI batch as a background job",
+)
+def start_batch(
+    body: BatchBody, project: WriteProject, session: DbSession, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    """Without `keyIds`, every key untranslated in each language (all of them with `overwrite`)."""
+    principal.require(Permission.EDIT_TRANSLATIONS)
+    catalog.resolve(body.model, project.preferred_model)  # refuse an unusable model now, not in the worker
+    languages = [language_param(lang) for lang in body.targetLanguages]
+    missing = [lang for lang in languages if lang not in project.target_languages]
+    if missing:
+        raise BadRequest([f"'{lang}' is not a target language of this project" for lang in missing])
+    pairs = _pairs(
+        session,
+        project_id=project.id,
+        key_ids=body.keyIds,
+        languages=languages,
+        overwrite=body.overwrite,
+        limit=MAX_JOB_PAIRS,
+    )
+    if len(pairs) > MAX_JOB_PAIRS:
+        raise BadRequest([f"more than {MAX_JOB_PAIRS} key x language pairs in one job: split it by language"])
+    job = jobs.enqueue(
+        session,
+        organization_id=project.organization_id,
+        project_id=project.id,
+        kind=ai_jobs.KIND,
+        payload={"model": body.model, "overwrite": body.overwrite},
+        items=[{"keyId": key.id, "language": language} for key, language in pairs],
+        created_by=principal.user_id,
+    )
+    session.commit()
+    return {"jobId": job.id, "total": len(pairs)}
+
+
+def _shape(state: dict[str, Any]) -> dict[str, Any]:
+    """decisions 5's progress fields on top of the generic job state."""
+    return {**state, "translated": state["succeeded"]}
+
+
+@router.get("/jobs/{job_id}", response_model=AiJobOut, summary="An AI batch job's state")
+def job_state(job_id: str, project: ReadProject, session: DbSession) -> dict[str, Any]:
+    return _shape(jobs.state(jobs.get_job(session, job_id=job_id, project_id=project.id)))
+
+
+@router.post("/translate/batch/cancel/{job_id}", response_model=AiJobOut, summary="Cancel an AI batch job")
+def cancel_batch(job_id: str, project: ReadProject, session: DbSession, principal: CurrentPrincipal) -> dict[str, Any]:
+    job = jobs.get_job(session, job_id=job_id, project_id=project.id)
+    return _shape(jobs.state(jobs.cancel(session, principal=principal, project_id=project.id, job_id=job.id)))
+
+
+@router.get(
+    "/translate/batch/stream/{job_id}",
+    response_class=EventSourceResponse,
+    responses=STREAM_DOC,
+    summary="Follow an AI batch (Server-Sent Events: progress, then done | cancelled | error)",
+)
+def stream_batch(job_id: str, request: Request, project: ReadProject, session: DbSession) -> EventSourceResponse:
+    job = jobs.get_job(session, job_id=job_id, project_id=project.id)
+    session.close()
+    return events.stream(get_database(request), job.id, shape=_shape)
+
+
 def _pairs(
-    session: DbSession, *, project_id: str, key_ids: list[str] | None, languages: list[str], overwrite: bool
+    session: DbSession,
+    *,
+    project_id: str,
+    key_ids: list[str] | None,
+    languages: list[str],
+    overwrite: bool,
+    limit: int = service.MAX_SYNC_PAIRS,
 ) -> list[tuple[Key, str]]:
     """The (key, language) pairs of a batch: the named keys, or every key untranslated in each
     language (decisions 5). Unknown key ids are a 400 naming them."""

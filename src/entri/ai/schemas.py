@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import ConfigDict, Field
 
 from entri.core.schemas import LanguageCode, RequestModel, ResponseModel
+from entri.jobs.schemas import _JOB, JobOut
 from entri.translations.schemas import CheckOut
 
 
@@ -167,3 +168,20 @@ class BatchOut(ResponseModel):
     model: str
     usage: dict[str, Any]
     items: list[BatchItem]
+
+
+class JobStarted(ResponseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"jobId": "job_abc123", "total": 240}]})
+
+    jobId: str
+    total: int
+
+
+class AiJobOut(JobOut):
+    """The generic job state (docs/jobs.md) plus decisions 5's `translated`."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{**_JOB, "kind": "ai.batch", "translated": _JOB["succeeded"]}]}
+    )
+
+    translated: int

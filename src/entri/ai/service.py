@@ -47,6 +47,56 @@ def provider_for(model: catalog.Model) -> Provider:
     return FACTORIES[model.provider]()
 
 
+@dataclass(slots=True)
+class Plan:
+    """What a translation run needs, read from the database before any provider call (so no
+    transaction is held open while a model thinks)."""
+
+    model: catalog.Model
+    project: Project
+    sources: list[guard.Source]
+    skipped: list[tuple[str, str, str]]
+    policy: quality.Policy
+    neighbours: tuple[dict[str, str], ...]
+
+
+def plan(
+    session: Session, *, project: Project, pairs: Sequence[tuple[Key, str]], model: str | None, overwrite: bool
+) -> Plan:
+    chosen = catalog.resolve(model, project.preferred_model)
+    languages = set(project.target_languages)
+    bad = sorted({language for _, language in pairs if language not in languages})
+    if bad:
+        raise BadRequest([f"'{language}' is not a target language of this project" for language in bad])
+    skipped: list[tuple[str, str, str]] = []
+    sources = _sources(session, project=project, pairs=pairs, overwrite=overwrite, skipped=skipped)
+    return Plan(
+        model=chosen,
+        project=project,
+        sources=sources,
+        skipped=skipped,
+        policy=quality.policy_for(session, project=project),
+        neighbours=_neighbours(session, project=project, keys=[k for k, _ in pairs]) if sources else (),
+    )
+
+
+def execute(work: Plan, *, provider: Provider | None = None, alternatives: int = 0) -> guard.Run:
+    """The provider calls, through the guard; no database access."""
+    if not work.sources:
+        return guard.Run()
+    return guard.translate(
+        provider or provider_for(work.model),
+        model=work.model.id,
+        policy=work.policy,
+        sources=work.sources,
+        source_language=work.project.source_language,
+        project_description=work.project.description,
+        instructions=_instructions(work.project),
+        neighbours=work.neighbours,
+        alternatives=alternatives,
+    )
+
+
 def translate_pairs(
     session: Session,
     *,
@@ -61,31 +111,20 @@ def translate_pairs(
 ) -> Result:
     """Translate (key, language) pairs and, with `save`, store the ones that passed."""
     principal.require(Permission.EDIT_TRANSLATIONS)
-    chosen = catalog.resolve(model, project.preferred_model)
-    languages = set(project.target_languages)
-    bad = sorted({language for _, language in pairs if language not in languages})
-    if bad:
-        raise BadRequest([f"'{language}' is not a target language of this project" for language in bad])
-    result = Result(model=chosen.id)
-    sources = _sources(session, project=project, pairs=pairs, overwrite=overwrite, skipped=result.skipped)
-    if sources:
-        policy = quality.policy_for(session, project=project)
-        run = guard.translate(
-            provider or provider_for(chosen),
-            model=chosen.id,
-            policy=policy,
-            sources=sources,
-            source_language=project.source_language,
-            project_description=project.description,
-            instructions=_instructions(project),
-            neighbours=_neighbours(session, project=project, keys=[k for k, _ in pairs]),
-            alternatives=alternatives,
-        )
-        result.outcomes, result.usage = run.outcomes, run.usage
+    work = plan(session, project=project, pairs=pairs, model=model, overwrite=overwrite)
+    result = Result(model=work.model.id, skipped=work.skipped)
+    run = execute(work, provider=provider, alternatives=alternatives)
+    result.outcomes, result.usage = run.outcomes, run.usage
     if save:
-        by_pair = {(s.key_id, s.language): s for s in sources}
-        result.saved = _save(
-            session, principal=principal, project=project, result=result, overwrite=overwrite, sources=by_pair
+        result.saved = len(
+            save_outcomes(
+                session,
+                project=project,
+                actor=Actor.of(principal),
+                work=work,
+                outcomes=result.outcomes,
+                overwrite=overwrite,
+            )
         )
         session.commit()
     return result
@@ -173,16 +212,22 @@ def _receipt(model: str, outcome: guard.Outcome, source: guard.Source | None) ->
     }
 
 
-def _save(
+def save_outcomes(
     session: Session,
     *,
-    principal: Principal,
     project: Project,
-    result: Result,
+    actor: Actor,
+    work: Plan,
+    outcomes: Sequence[guard.Outcome],
     overwrite: bool,
-    sources: dict[tuple[str, str], guard.Source],
-) -> int:
-    keys = {k.id: k for k in session.scalars(select(Key).where(Key.id.in_({o.key_id for o in result.outcomes})))}
+) -> list[translations.Change]:
+    """Store the `translated` outcomes through the one write path (source `ai`, action `ai`,
+    a receipt in history); a value written meanwhile is left alone unless `overwrite`."""
+    sources = {(s.key_id, s.language): s for s in work.sources}
+    wanted = [o for o in outcomes if o.state == "translated"]
+    if not wanted:
+        return []
+    keys = {k.id: k for k in session.scalars(select(Key).where(Key.id.in_({o.key_id for o in wanted})))}
     writes = [
         Write(
             key=keys[o.key_id],
@@ -191,19 +236,11 @@ def _save(
             plurals=o.forms,
             source=Source.AI,
             ai_confidence=o.confidence,
-            receipt=_receipt(result.model, o, sources.get((o.key_id, o.language))),
+            receipt=_receipt(work.model.id, o, sources.get((o.key_id, o.language))),
         )
-        for o in result.outcomes
-        if o.state == "translated"
+        for o in wanted
+        if o.key_id in keys
     ]
-    if not writes:
-        return 0
-    changes = translations.write(
-        session,
-        project=project,
-        writes=writes,
-        actor=Actor.of(principal),
-        action=Action.AI,
-        skip_existing=not overwrite,
+    return translations.write(
+        session, project=project, writes=writes, actor=actor, action=Action.AI, skip_existing=not overwrite
     )
-    return len(changes)
