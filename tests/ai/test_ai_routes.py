@@ -3,6 +3,7 @@ DeepL SDKs run. Nothing failing an error-level check is ever saved; every string
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -292,3 +293,25 @@ def test_a_cancelled_job_saves_nothing_more(tenant, client, project, openai_fake
     assert openai_fake.calls == []
     other = tenant.project()["_id"]
     assert_error(client.get(f"/api/projects/{other}/ai/jobs/{job_id}", headers=tenant.headers), 404)
+
+
+def test_glossary_terms_reach_the_prompt_and_the_receipt(tenant, client, project, openai_fake):
+    from tests.glossary.helpers import add_term, make_glossary
+
+    g = make_glossary(tenant)
+    add_term(tenant, g["_id"], term="Settings", translations={"fr": "Paramètres"})
+    pid, key = project["id"], project["keys"]["title"]
+    r = client.post(
+        f"/api/projects/{pid}/ai/translate",
+        json={"keyId": key, "targetLanguage": "fr", "save": True},
+        headers=tenant.headers,
+    )
+    assert r.status_code == 200, r.text  # the fake ignores the term: a `glossary` warning, not an error
+    assert "glossary" in [c["id"] for c in r.json()["checks"]]
+    request = json.loads(openai_fake.calls[0]["body"])
+    strings = json.loads(request["messages"][1]["content"])["strings"]
+    assert strings[0]["glossary"] == [
+        {"term": "Settings", "translation": "Paramètres", "doNotTranslate": False, "forbidden": False}
+    ]
+    history = client.get(f"/api/projects/{pid}/keys/{key}/translations/fr/history", headers=tenant.headers).json()
+    assert history[0]["receipt"]["glossary"] == ["Settings"]

@@ -8,7 +8,7 @@ that already has a value is left alone unless `overwrite` (docs/api-decisions.md
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -22,6 +22,8 @@ from entri.core.errors import BadRequest
 from entri.core.permissions import Permission
 from entri.core.principal import Principal
 from entri.core.vocabularies import Action, Source
+from entri.glossary import service as glossary
+from entri.glossary.prepared import translation_for
 from entri.keys.models import Key
 from entri.projects.models import Project
 from entri.translations import quality
@@ -70,6 +72,8 @@ def plan(
         raise BadRequest([f"'{language}' is not a target language of this project" for language in bad])
     skipped: list[tuple[str, str, str]] = []
     sources = _sources(session, project=project, pairs=pairs, overwrite=overwrite, skipped=skipped)
+    if sources:
+        sources = _with_glossary(session, project=project, sources=sources)
     return Plan(
         model=chosen,
         project=project,
@@ -175,6 +179,35 @@ def _sources(
                 facts=facts.get(key.id),
             )
         )
+    return found
+
+
+MAX_TERMS = 20
+
+
+def _with_glossary(session: Session, *, project: Project, sources: list[guard.Source]) -> list[guard.Source]:
+    """Each source with the organization's glossary terms occurring in its text (and forms):
+    the term, its approved translation into the target language, its flags."""
+    prepared = glossary.prepared_for(session, organization_id=project.organization_id)
+    if prepared is None:
+        return sources
+    found: list[guard.Source] = []
+    for source in sources:
+        texts = [source.value or "", *(source.forms or {}).values()]
+        terms: dict[str, dict[str, Any]] = {}
+        for text in texts:
+            for hit in prepared.find(text, project.source_language):
+                term = hit.term
+                terms.setdefault(
+                    term.id,
+                    {
+                        "term": term.term,
+                        "translation": translation_for(term, source.language),
+                        "doNotTranslate": term.do_not_translate,
+                        "forbidden": term.forbidden,
+                    },
+                )
+        found.append(replace(source, glossary=tuple(list(terms.values())[:MAX_TERMS])) if terms else source)
     return found
 
 
