@@ -22,12 +22,22 @@ from entri.core.http import NulGuardMiddleware, VersionAliasMiddleware, install_
 from entri.core.schemas import RequestModel, ResponseModel
 from entri.files.router import router as files_router
 from entri.keys.router import router as keys_router
+from entri.memory.router import router as memory_router
 from entri.organizations.router import router as orgs_router
 from entri.projects.router import router as projects_router
 from entri.tokens.router import router as tokens_router
 from entri.translations.router import router as translations_router
 
-ROUTERS = (translations_router, keys_router, projects_router, files_router, auth_router, orgs_router, tokens_router)
+ROUTERS = (
+    translations_router,
+    keys_router,
+    projects_router,
+    files_router,
+    auth_router,
+    orgs_router,
+    tokens_router,
+    memory_router,
+)
 """Matching walks the routes in this order on every request: the hottest come first. No two
 routers share a path shape, so the order changes nothing else (tests/core check every route)."""
 

@@ -38,7 +38,7 @@ TIME_FIELDS = {
     "created",
     "timestamp",
 }
-ID_PREFIXES = ("proj_", "key_", "hist_", "tok_", "user_", "org_", "inv_")
+ID_PREFIXES = ("proj_", "key_", "hist_", "tok_", "user_", "org_", "inv_", "tm_")
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 
 

@@ -3,6 +3,7 @@
 from entri.auth import models as _auth  # noqa: F401
 from entri.files import models as _files  # noqa: F401
 from entri.keys import models as _keys  # noqa: F401
+from entri.memory import models as _memory  # noqa: F401
 from entri.organizations import models as _orgs  # noqa: F401
 from entri.projects import models as _projects  # noqa: F401
 from entri.tokens import models as _tokens  # noqa: F401

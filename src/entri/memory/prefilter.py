@@ -1,0 +1,155 @@
+"""Stage 1 of fuzzy matching: a few hundred candidates from the trigram index, to be rescored
+with rapidfuzz (`matching.py`). Per database (docs/memory.md, "Indexes"):
+
+- PostgreSQL: `pg_trgm`'s `%` operator on the GIN index, with `pg_trgm.similarity_threshold`
+  set for the transaction, best trigram similarity first.
+- SQLite: the FTS5 `trigram` table. FTS5's own ranking (bm25 over an OR of every trigram)
+  touches every row sharing one common trigram — seconds at 1M UI strings — so the query is
+  built from the query's *rarest* trigrams (document frequencies read from the index once per
+  trigram and cached per process): an OR of small AND groups of them. A text that is ≥ 70 %
+  similar keeps most of its trigrams, so it keeps at least one whole group; an unrelated text
+  rarely holds all of a group's rare trigrams. The index does the AND/OR in C with skipping.
+
+Both are prefilters: recall against an exhaustive scan is measured by bench/tm_lookup.py.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Sequence
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+CANDIDATES = 300
+"""Candidates handed to rapidfuzz (cheap: rapidfuzz scores 300 texts in ~0.1 ms)."""
+PG_THRESHOLD = 0.3
+"""pg_trgm similarity a candidate needs. Indel ratio 70 corresponds to trigram similarities
+from ~0.25 (long texts, one changed word) upwards; 0.3 is pg_trgm's own default."""
+WINDOW = 6
+STEP = 3
+COMMON = 5_000
+MAX_WINDOWS = 24
+GROUP_ROWS = 3000
+_DF_CACHE_MAX = 200_000
+
+
+def trigrams(norm: str) -> list[str]:
+    """The distinct trigrams FTS5's `trigram` tokenizer indexes (case-folded), in text order."""
+    folded = norm.lower()
+    return list(dict.fromkeys(folded[i : i + 3] for i in range(len(folded) - 2)))
+
+
+class _Frequencies:
+    """Document frequency per trigram, read from the FTS5 index on first use (a count over one
+    doclist) and kept per process. A stale count only changes which trigrams are picked."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: dict[tuple[str, str], int] = {}
+
+    def of(self, session: Session, grams: Sequence[str]) -> dict[str, int]:
+        where = str(session.get_bind().engine.url)
+        found: dict[str, int] = {}
+        missing: list[str] = []
+        with self._lock:
+            for gram in grams:
+                count = self._counts.get((where, gram))
+                if count is None:
+                    missing.append(gram)
+                else:
+                    found[gram] = count
+        if missing:
+            conn = session.connection()
+            counted = {gram: int(conn.exec_driver_sql(_COUNT, (_phrase(gram),)).scalar_one()) for gram in missing}
+            found.update(counted)
+            with self._lock:
+                if len(self._counts) > _DF_CACHE_MAX:
+                    self._counts.clear()
+                self._counts.update({(where, g): c for g, c in counted.items()})
+        return found
+
+    def clear(self) -> None:
+        with self._lock:
+            self._counts.clear()
+
+
+FREQUENCIES = _Frequencies()
+_COUNT = "SELECT count(*) FROM tm_entries_fts WHERE tm_entries_fts MATCH ?"
+
+
+def _phrase(gram: str) -> str:
+    return '"' + gram.replace('"', '""') + '"'
+
+
+def sqlite_groups(session: Session, norm: str) -> list[str]:
+    """FTS5 queries for `norm`, one per window of `WINDOW` characters (stepping `STEP`): the
+    AND of the window's trigrams. Windows whose every trigram is in more than `COMMON` of the
+    rows say little and are left out while selective ones exist."""
+    folded = norm.lower()
+    if len(folded) < 3:
+        return []
+    starts = list(range(0, max(1, len(folded) - WINDOW + 1), STEP))
+    if starts[-1] + WINDOW < len(folded):
+        starts.append(len(folded) - WINDOW)
+    windows = list(dict.fromkeys(tuple(trigrams(folded[s : s + WINDOW])) for s in starts))
+    counts = FREQUENCIES.of(session, sorted({g for w in windows for g in w}))
+    scored = [(min(counts.get(g, 0) for g in w), w) for w in windows if w]
+    scored = [(c, w) for c, w in scored if c > 0]
+    selective = [w for c, w in scored if c <= COMMON] or [w for _, w in sorted(scored)[:2]]
+    return [" AND ".join(_phrase(g) for g in w) for w in selective[:MAX_WINDOWS]]
+
+
+_GROUP_ROWS = "SELECT rowid FROM tm_entries_fts WHERE tm_entries_fts MATCH ? LIMIT ?"
+_SQLITE_ROWS = (
+    "SELECT seq, source_norm FROM tm_entries WHERE seq IN ({}) "
+    "AND organization_id = ? AND source_language = ? AND target_language = ?"
+)
+
+
+def _sqlite_candidates(
+    session: Session, *, organization_id: str, source_language: str, target_language: str, norm: str
+) -> list[tuple[int, str]]:
+    """Rows matching the most windows first: each window's rowids come straight off the index
+    (no join), are counted, and only the best `CANDIDATES` are read from the table."""
+    cursor = session.connection().connection.cursor()
+    try:
+        hits: Counter[int] = Counter()
+        for group in sqlite_groups(session, norm):
+            hits.update(row[0] for row in cursor.execute(_GROUP_ROWS, (group, GROUP_ROWS)))
+        best = [seq for seq, _ in hits.most_common(CANDIDATES)]
+        if not best:
+            return []
+        sql = _SQLITE_ROWS.format(",".join("?" * len(best)))
+        return [
+            (int(a), str(b)) for a, b in cursor.execute(sql, (*best, organization_id, source_language, target_language))
+        ]
+    finally:
+        cursor.close()
+
+
+_PG_CANDIDATES = text(
+    "SELECT seq, source_norm FROM tm_entries WHERE organization_id = :org AND source_language = :sl "
+    "AND target_language = :tl AND source_norm % :q ORDER BY similarity(source_norm, :q) DESC LIMIT :n"
+)
+
+
+def candidates(
+    session: Session, *, organization_id: str, source_language: str, target_language: str, norm: str
+) -> list[tuple[int, str]]:
+    """(seq, source_norm) of entries of the language pair that may be similar to `norm`."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"SET LOCAL pg_trgm.similarity_threshold = {PG_THRESHOLD}"))
+        rows = session.execute(
+            _PG_CANDIDATES,
+            {"org": organization_id, "sl": source_language, "tl": target_language, "q": norm, "n": CANDIDATES},
+        )
+        return [(int(seq), str(source)) for seq, source in rows]
+    return _sqlite_candidates(
+        session,
+        organization_id=organization_id,
+        source_language=source_language,
+        target_language=target_language,
+        norm=norm,
+    )
