@@ -173,3 +173,13 @@ def test_ai_results_saved_by_the_write_path_are_found(tenant: Tenant) -> None:
     found = search(tenant, "Start your free trial")
     assert [(m["targetText"], m["origin"]) for m in found] == [("Commencez votre essai gratuit", "ai")]
     assert Status.TRANSLATED  # AI values are captured whatever their status
+
+
+def test_the_trigram_index_follows_deletes(tenant: Tenant) -> None:
+    approved(tenant, str(tenant.project()["_id"]), PAIRS)
+    fuzzy = search(tenant, "Delete this files?")
+    assert fuzzy and fuzzy[0]["sourceText"] == "Delete this file?" and fuzzy[0]["similarity"] < 99
+    url = f"/api/organizations/current/tm/{fuzzy[0]['_id']}"
+    assert tenant.client.delete(url, headers=tenant.headers).status_code == 204
+    assert [m["sourceText"] for m in search(tenant, "Delete this files?")] == []
+    assert search(tenant, "Are you sure you want to delete this folder?")  # the others are still indexed

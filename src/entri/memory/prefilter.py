@@ -16,7 +16,6 @@ Both are prefilters: recall against an exhaustive scan is measured by bench/tm_l
 from __future__ import annotations
 
 import threading
-from collections import Counter
 from collections.abc import Sequence
 
 from sqlalchemy import text
@@ -27,11 +26,8 @@ CANDIDATES = 300
 PG_THRESHOLD = 0.3
 """pg_trgm similarity a candidate needs. Indel ratio 70 corresponds to trigram similarities
 from ~0.25 (long texts, one changed word) upwards; 0.3 is pg_trgm's own default."""
-WINDOW = 6
-STEP = 3
-COMMON = 5_000
-MAX_WINDOWS = 24
-GROUP_ROWS = 3000
+ROW_BUDGET = 20_000
+MAX_GRAMS = 24
 _DF_CACHE_MAX = 200_000
 
 
@@ -83,25 +79,24 @@ def _phrase(gram: str) -> str:
     return '"' + gram.replace('"', '""') + '"'
 
 
-def sqlite_groups(session: Session, norm: str) -> list[str]:
-    """FTS5 queries for `norm`, one per window of `WINDOW` characters (stepping `STEP`): the
-    AND of the window's trigrams. Windows whose every trigram is in more than `COMMON` of the
-    rows say little and are left out while selective ones exist."""
-    folded = norm.lower()
-    if len(folded) < 3:
+def sqlite_grams(session: Session, norm: str) -> list[str]:
+    """The rarest trigrams of `norm` whose document frequencies add up to at most
+    `ROW_BUDGET` (always at least one, at most `MAX_GRAMS`)."""
+    grams = trigrams(norm)
+    if not grams:
         return []
-    starts = list(range(0, max(1, len(folded) - WINDOW + 1), STEP))
-    if starts[-1] + WINDOW < len(folded):
-        starts.append(len(folded) - WINDOW)
-    windows = list(dict.fromkeys(tuple(trigrams(folded[s : s + WINDOW])) for s in starts))
-    counts = FREQUENCIES.of(session, sorted({g for w in windows for g in w}))
-    scored = [(min(counts.get(g, 0) for g in w), w) for w in windows if w]
-    scored = [(c, w) for c, w in scored if c > 0]
-    selective = [w for c, w in scored if c <= COMMON] or [w for _, w in sorted(scored)[:2]]
-    return [" AND ".join(_phrase(g) for g in w) for w in selective[:MAX_WINDOWS]]
+    counts = FREQUENCIES.of(session, grams)
+    chosen: list[str] = []
+    total = 0
+    for gram in sorted((g for g in grams if counts.get(g, 0) > 0), key=lambda g: counts[g]):
+        if chosen and (total + counts[gram] > ROW_BUDGET or len(chosen) >= MAX_GRAMS):
+            break
+        chosen.append(gram)
+        total += counts[gram]
+    return chosen
 
 
-_GROUP_ROWS = "SELECT rowid FROM tm_entries_fts WHERE tm_entries_fts MATCH ? LIMIT ?"
+_GRAM_ROWS = "SELECT rowid FROM tm_entries_fts WHERE tm_entries_fts MATCH ?"
 _SQLITE_ROWS = (
     "SELECT seq, source_norm FROM tm_entries WHERE seq IN ({}) "
     "AND organization_id = ? AND source_language = ? AND target_language = ?"
@@ -115,10 +110,12 @@ def _sqlite_candidates(
     (no join), are counted, and only the best `CANDIDATES` are read from the table."""
     cursor = session.connection().connection.cursor()
     try:
-        hits: Counter[int] = Counter()
-        for group in sqlite_groups(session, norm):
-            hits.update(row[0] for row in cursor.execute(_GROUP_ROWS, (group, GROUP_ROWS)))
-        best = [seq for seq, _ in hits.most_common(CANDIDATES)]
+        grams = sqlite_grams(session, norm)
+        if not grams:
+            return []
+        union = " UNION ALL ".join([_GRAM_ROWS] * len(grams))
+        sql = f"SELECT rowid FROM ({union}) GROUP BY rowid ORDER BY count(*) DESC LIMIT ?"
+        best = [row[0] for row in cursor.execute(sql, (*(_phrase(g) for g in grams), CANDIDATES))]
         if not best:
             return []
         sql = _SQLITE_ROWS.format(",".join("?" * len(best)))
