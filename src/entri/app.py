@@ -25,6 +25,7 @@ from entri.files.router import router as files_router
 from entri.glossary.router import router as glossary_router
 from entri.jobs.router import router as jobs_router
 from entri.keys.router import router as keys_router
+from entri.memory.router import router as memory_router
 from entri.organizations.router import router as orgs_router
 from entri.projects.router import router as projects_router
 from entri.tokens.router import router as tokens_router
@@ -41,6 +42,7 @@ ROUTERS = (
     tokens_router,
     jobs_router,
     glossary_router,
+    memory_router,
 )
 """Matching walks the routes in this order on every request: the hottest come first. No two
 routers share a path shape, so the order changes nothing else (tests/core check every route)."""

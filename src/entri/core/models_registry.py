@@ -5,6 +5,7 @@ from entri.files import models as _files  # noqa: F401
 from entri.glossary import models as _glossary  # noqa: F401
 from entri.jobs import models as _jobs  # noqa: F401
 from entri.keys import models as _keys  # noqa: F401
+from entri.memory import models as _memory  # noqa: F401
 from entri.organizations import models as _orgs  # noqa: F401
 from entri.projects import models as _projects  # noqa: F401
 from entri.tokens import models as _tokens  # noqa: F401

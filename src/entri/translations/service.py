@@ -29,7 +29,7 @@ from entri.core.errors import MAX_PROBLEMS, BadRequest, Conflict, NotFound
 from entri.core.ids import new_ids
 from entri.core.text import first_unstorable
 from entri.core.vocabularies import PLURAL_CATEGORIES, Action, Source, Status, spelled
-from entri.translations import checking, quality, store
+from entri.translations import checking, hooks, quality, store
 from entri.translations.changes import Change, KeyLike, Pending, ProjectLike, Rows, Write, same_state
 from entri.translations.models import Translation, TranslationHistory
 from entri.translations.rules import CONFIDENCE_RANGE, MAX_VALUE
@@ -172,6 +172,7 @@ def write(
     for plan in planned:
         if getattr(plan.write.key, "fresh", False):
             setattr(plan.write.key, "fresh", False)  # noqa: B010  (it has rows now: read them next time)
+    hooks.after_write(session, project=project, changes=rows.changes)
     return rows.changes
 
 

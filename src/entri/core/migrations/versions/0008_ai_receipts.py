@@ -2,7 +2,7 @@
 token usage, glossary terms and TM matches used; docs/ai.md).
 
 Revision ID: 0008_ai_receipts
-Revises: 0006_glossary
+Revises: 0007_memory
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0008_ai_receipts"
-down_revision = "0006_glossary"
+down_revision = "0007_memory"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,156 @@
+"""Pre-translation from the memory: untranslated (key, language) pairs get the best match at
+or above a threshold, written through the one write path (source `tm`, action `tm`, so history,
+quality checks and hooks all apply) with `skip_existing`: a value that exists — a person's, an
+import's, an AI's — is never replaced.
+
+`fill_items` works on an explicit list of pairs so a background job can run it in slices; the
+request path (`fill`) runs it synchronously up to `MAX_SYNC_ITEMS` pairs and refuses more with
+a 400 that says so (docs/memory.md, "Fill").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from entri.core.actor import Actor
+from entri.core.db import retry_transient
+from entri.core.errors import BadRequest
+from entri.core.permissions import Permission
+from entri.core.principal import Principal
+from entri.core.vocabularies import Action, Source
+from entri.keys.models import Key
+from entri.memory import matching
+from entri.projects.models import Project
+from entri.translations import service as translations
+from entri.translations.models import Translation
+
+MAX_SYNC_ITEMS = 500
+"""Pairs a request fills synchronously (~5 ms of lookup each: a few seconds at most)."""
+DEFAULT_MIN_SIMILARITY = 99
+"""Exact, or identical but for placeholder names (renamed in the target): safe to write
+unreviewed. Lower thresholds fill fuzzy matches, which still need a person."""
+_IN_CHUNK = 900
+
+
+@dataclass(slots=True)
+class FillResult:
+    total: int = 0
+    filled: int = 0
+    no_match: int = 0
+    skipped: int = 0
+    """Pairs that got a value in the meantime, or whose key has no source text."""
+
+
+def _values(session: Session, *, key_ids: Sequence[str], language: str) -> dict[str, str | None]:
+    found: dict[str, str | None] = {}
+    for start in range(0, len(key_ids), _IN_CHUNK):
+        chunk = key_ids[start : start + _IN_CHUNK]
+        query = select(Translation.key_id, Translation.value).where(
+            Translation.language == language, Translation.key_id.in_(chunk)
+        )
+        found.update({k: v for k, v in session.execute(query)})
+    return found
+
+
+def untranslated(
+    session: Session, *, project: Project, languages: Sequence[str], key_ids: Sequence[str] | None
+) -> list[tuple[Key, str]]:
+    """The (key, language) pairs without a value; plural keys are left out (the memory holds
+    single texts)."""
+    query = select(Key).where(Key.project_id == project.id, Key.is_plural.is_(False))
+    keys: list[Key] = []
+    if key_ids is None:
+        keys = list(session.scalars(query.order_by(Key.id)))
+    else:
+        wanted = sorted(set(key_ids))
+        for start in range(0, len(wanted), _IN_CHUNK):
+            keys.extend(session.scalars(query.where(Key.id.in_(wanted[start : start + _IN_CHUNK]))))
+    ids = [k.id for k in keys]
+    pairs: list[tuple[Key, str]] = []
+    for language in languages:
+        values = _values(session, key_ids=ids, language=language)
+        pairs.extend((k, language) for k in keys if not values.get(k.id))
+    return pairs
+
+
+def fill_items(
+    session: Session,
+    *,
+    project: Project,
+    items: Sequence[tuple[Key, str]],
+    actor: Actor,
+    min_similarity: int = DEFAULT_MIN_SIMILARITY,
+) -> FillResult:
+    """Fill `items` from the memory in the caller's transaction (it does not commit)."""
+    result = FillResult(total=len(items))
+    sources = _values(session, key_ids=sorted({k.id for k, _ in items}), language=project.source_language)
+    best: dict[tuple[str, str], str | None] = {}
+    writes: list[translations.Write] = []
+    for key, language in items:
+        source = sources.get(key.id)
+        if not source:
+            result.skipped += 1
+            continue
+        if (source, language) not in best:
+            found = matching.lookup(
+                session,
+                organization_id=project.organization_id,
+                source_language=project.source_language,
+                target_language=language,
+                text=source,
+                min_similarity=min_similarity,
+                limit=1,
+            )
+            best[(source, language)] = found[0].target_text if found else None
+        target = best[(source, language)]
+        if target is None:
+            result.no_match += 1
+            continue
+        writes.append(translations.Write(key=key, language=language, value=target, source=Source.TM))
+    changes = translations.write(
+        session, project=project, writes=writes, actor=actor, action=Action.TM, skip_existing=True
+    )
+    result.filled = len(changes)
+    result.skipped += len(writes) - len(changes)
+    return result
+
+
+@retry_transient
+def fill(
+    session: Session,
+    *,
+    principal: Principal,
+    project: Project,
+    languages: Sequence[str],
+    key_ids: Sequence[str] | None = None,
+    min_similarity: int = DEFAULT_MIN_SIMILARITY,
+) -> FillResult:
+    """Fill the untranslated keys of `languages` (all keys, or `key_ids`), synchronously."""
+    principal.require(Permission.EDIT_TRANSLATIONS)
+    problems = [
+        f"languages: '{lang}' is not a target language of this project"
+        for lang in languages
+        if lang not in project.languages or lang == project.source_language
+    ]
+    if not languages:
+        problems.append("languages should not be empty")
+    if not 0 <= min_similarity <= 100:
+        problems.append("minSimilarity must be 0-100")
+    if problems:
+        raise BadRequest(problems)
+    items = untranslated(session, project=project, languages=languages, key_ids=key_ids)
+    if len(items) > MAX_SYNC_ITEMS:
+        raise BadRequest(
+            [
+                f"{len(items)} untranslated key/language pairs: a fill runs synchronously for at most "
+                f"{MAX_SYNC_ITEMS} (background jobs for larger fills are not available yet); "
+                "narrow it with keyIds or fewer languages"
+            ]
+        )
+    result = fill_items(session, project=project, items=items, actor=Actor.of(principal), min_similarity=min_similarity)
+    session.commit()
+    return result
