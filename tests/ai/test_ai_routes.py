@@ -315,3 +315,28 @@ def test_glossary_terms_reach_the_prompt_and_the_receipt(tenant, client, project
     ]
     history = client.get(f"/api/projects/{pid}/keys/{key}/translations/fr/history", headers=tenant.headers).json()
     assert history[0]["receipt"]["glossary"] == ["Settings"]
+
+
+def test_translation_memory_matches_reach_the_prompt(tenant, client, project, openai_fake):
+    pid = project["id"]
+    other = client.post(
+        f"/api/projects/{pid}/keys", json={"key": "hi", "sourceValue": "Hello {user}"}, headers=tenant.headers
+    ).json()["_id"]
+    r = client.put(
+        f"/api/projects/{pid}/keys/{other}/translations/fr",
+        json={"value": "Bonjour {user}", "status": "approved"},
+        headers=tenant.headers,
+    )
+    assert r.status_code == 200, r.text
+    r = client.post(
+        f"/api/projects/{pid}/ai/translate",
+        json={"keyId": project["keys"]["greeting"], "targetLanguage": "fr"},
+        headers=tenant.headers,
+    )
+    assert r.status_code == 200, r.text
+    strings = json.loads(json.loads(openai_fake.calls[0]["body"])["messages"][1]["content"])["strings"]
+    assert strings[0]["translationMemory"][0] == {
+        "source": "Hello {user}",
+        "target": "Bonjour {name}",
+        "similarity": 99,
+    }

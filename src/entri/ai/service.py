@@ -25,6 +25,7 @@ from entri.core.vocabularies import Action, Source
 from entri.glossary import service as glossary
 from entri.glossary.prepared import translation_for
 from entri.keys.models import Key
+from entri.memory import matching as tm
 from entri.projects.models import Project
 from entri.translations import quality
 from entri.translations import service as translations
@@ -74,6 +75,7 @@ def plan(
     sources = _sources(session, project=project, pairs=pairs, overwrite=overwrite, skipped=skipped)
     if sources:
         sources = _with_glossary(session, project=project, sources=sources)
+        sources = _with_memory(session, project=project, sources=sources)
     return Plan(
         model=chosen,
         project=project,
@@ -208,6 +210,32 @@ def _with_glossary(session: Session, *, project: Project, sources: list[guard.So
                     },
                 )
         found.append(replace(source, glossary=tuple(list(terms.values())[:MAX_TERMS])) if terms else source)
+    return found
+
+
+MAX_MATCHES = 5
+
+
+def _with_memory(session: Session, *, project: Project, sources: list[guard.Source]) -> list[guard.Source]:
+    """Each non-plural source with up to 5 translation-memory matches (similarity ≥ 70) in its
+    target language: how this organization said it before (docs/memory.md)."""
+    found: list[guard.Source] = []
+    for source in sources:
+        if source.forms is not None or not source.value:
+            found.append(source)
+            continue
+        matches = tm.lookup(
+            session,
+            organization_id=project.organization_id,
+            source_language=project.source_language,
+            target_language=source.language,
+            text=source.value,
+            limit=MAX_MATCHES,
+        )
+        memory = tuple(
+            {"source": m.entry.source_text, "target": m.target_text, "similarity": m.similarity} for m in matches
+        )
+        found.append(replace(source, memory=memory) if memory else source)
     return found
 
 
