@@ -340,3 +340,23 @@ def test_translation_memory_matches_reach_the_prompt(tenant, client, project, op
         "target": "Bonjour {name}",
         "similarity": 99,
     }
+
+
+def test_project_instructions_reach_the_prompt(tenant, client, project, openai_fake):
+    pid = project["id"]
+    r = client.patch(
+        f"/api/projects/{pid}",
+        json={"settings": {"ai": {"instructions": "Tutoie l'utilisateur"}}},
+        headers=tenant.headers,
+    )
+    assert r.status_code == 200, r.text
+    assert_error(
+        client.patch(f"/api/projects/{pid}", json={"settings": {"ai": {"tone": 1}}}, headers=tenant.headers), 400
+    )
+    client.post(
+        f"/api/projects/{pid}/ai/translate",
+        json={"keyId": project["keys"]["title"], "targetLanguage": "fr"},
+        headers=tenant.headers,
+    )
+    document = json.loads(json.loads(openai_fake.calls[0]["body"])["messages"][1]["content"])
+    assert document["instructions"] == "Tutoie l'utilisateur"

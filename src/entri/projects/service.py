@@ -101,10 +101,13 @@ def update_project(
                 [f"settings: unknown field '{n}' (allowed: {', '.join(PROJECT_SETTINGS)})" for n in unknown]
             )
         new_settings = merged(project.settings, patch)
+        found = []
         if new_settings.get("checks") is not None:
-            found = check_settings.problems(new_settings["checks"], where="settings.checks", for_project=True)
-            if found:
-                raise BadRequest(found)
+            found += check_settings.problems(new_settings["checks"], where="settings.checks", for_project=True)
+        if new_settings.get("ai") is not None:
+            found += _ai_settings_problems(new_settings["ai"])
+        if found:
+            raise BadRequest(found)
         project.settings = new_settings
     if "name" in changes:
         if changes["name"] is None:
@@ -133,8 +136,19 @@ def update_project(
     return project
 
 
-PROJECT_SETTINGS = ("checks",)
-"""The project settings there are (docs/checks.md, "Settings")."""
+PROJECT_SETTINGS = ("checks", "ai")
+"""The project settings there are: `checks` (docs/checks.md, "Settings") and `ai`
+(`{"instructions": "…"}`, tone and style for AI translation, docs/ai.md)."""
+MAX_AI_INSTRUCTIONS = 5000
+
+
+def _ai_settings_problems(value: object) -> list[str]:
+    if not isinstance(value, dict) or set(value) - {"instructions"}:
+        return ["settings.ai must be an object with only 'instructions'"]
+    text = value.get("instructions")
+    if text is not None and (not isinstance(text, str) or len(text) > MAX_AI_INSTRUCTIONS):
+        return [f"settings.ai.instructions must be a string of at most {MAX_AI_INSTRUCTIONS} characters"]
+    return []
 
 
 def projects_of(session: Session, *, organization_id: str) -> list[Project]:
