@@ -190,8 +190,8 @@ def punctuation(subject: Subject, context: Context) -> list[str]:
     source_language = _language_parts(subject.source_language)[0]
     found = []
     for category, source, target in pairs(subject):
-        if source is None:
-            continue
+        if source is None or target == source:
+            continue  # a copy of the source is `unchanged`'s business, not punctuation's
         problems = _language_problems(target, language, region) if language in _SPECIAL_LANGUAGES else []
         last = target[-1]
         if (
