@@ -31,7 +31,7 @@ def test_fill_writes_matches_through_the_write_path(tenant: Tenant) -> None:
     put(tenant, project_id, human, "fr", value="Sauvegarder")
     response = _fill(tenant, project_id, languages=["fr"])
     assert response.status_code == 200, response.text
-    assert response.json() == {"total": 3, "filled": 2, "noMatch": 1, "skipped": 0}
+    assert response.json() == {"total": 3, "filled": 2, "noMatch": 1, "skipped": 0, "jobId": None}
     saved = _translation(tenant, project_id, save, "fr")
     assert (saved["value"], saved["source"], saved["status"]) == ("Enregistrer les modifications", "tm", "translated")
     assert _translation(tenant, project_id, hello, "fr")["value"] == "Bonjour %s"
@@ -59,15 +59,27 @@ def test_fill_stores_check_failures(tenant: Tenant) -> None:
     assert any(c["id"] == "placeholders" for c in row["checks"]), row
 
 
-def test_fill_refuses_more_than_the_synchronous_limit(tenant: Tenant, monkeypatch: Any) -> None:
+def test_a_fill_above_the_synchronous_limit_runs_as_a_job(tenant: Tenant, monkeypatch: Any) -> None:
+    from entri.core.config import Settings
+    from entri.jobs import registry
+    from entri.jobs.worker import Worker
+
+    memory = str(tenant.project(name="Memory")["_id"])
+    approved(tenant, memory, {"Text 0": "Texte 0", "Text 1": "Texte 1"})
     project_id = str(tenant.project()["_id"])
-    for i in range(3):
-        add_key(tenant, project_id, f"k{i}", f"Text {i}")
-    monkeypatch.setattr(fill_service, "MAX_SYNC_ITEMS", 5)
-    response = _fill(tenant, project_id, languages=["fr", "de"])
-    assert response.status_code == 400
-    assert "at most 5" in str(response.json()["message"]) and "background" in str(response.json()["message"])
-    assert _fill(tenant, project_id, languages=["fr"]).status_code == 200
+    keys = [add_key(tenant, project_id, f"k{i}", f"Text {i}") for i in range(3)]
+    monkeypatch.setattr(fill_service, "MAX_SYNC_ITEMS", 2)
+    response = _fill(tenant, project_id, languages=["fr"])
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["total"], body["filled"]) == (3, 0) and body["jobId"].startswith("job_")
+    registry.load_handler_modules()  # what `entri serve` / `entri worker` do at start
+    worker = Worker(tenant.database, Settings(jobs_poll_seconds=0.01))
+    while worker.run_once():
+        pass
+    state = tenant.client.get(f"/api/projects/{project_id}/jobs/{body['jobId']}", headers=tenant.headers).json()
+    assert (state["status"], state["succeeded"], state["skipped"]) == ("succeeded", 2, 1)
+    assert [_translation(tenant, project_id, k, "fr").get("value") for k in keys] == ["Texte 0", "Texte 1", None]
 
 
 def test_fill_validates_languages_and_permissions(tenant: Tenant) -> None:

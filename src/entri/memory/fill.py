@@ -11,7 +11,7 @@ a 400 that says so (docs/memory.md, "Fill").
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,6 +22,7 @@ from entri.core.errors import BadRequest
 from entri.core.permissions import Permission
 from entri.core.principal import Principal
 from entri.core.vocabularies import Action, Source
+from entri.jobs import service as jobs
 from entri.keys.models import Key
 from entri.memory import matching
 from entri.projects.models import Project
@@ -29,6 +30,8 @@ from entri.translations import service as translations
 from entri.translations.models import Translation
 
 MAX_SYNC_ITEMS = 500
+JOB_KIND = "tm.fill"
+"""Fills above MAX_SYNC_ITEMS pairs run as a job of this kind (memory/jobs.py)."""
 """Pairs a request fills synchronously (~5 ms of lookup each: a few seconds at most)."""
 DEFAULT_MIN_SIMILARITY = 99
 """Exact, or identical but for placeholder names (renamed in the target): safe to write
@@ -43,6 +46,10 @@ class FillResult:
     no_match: int = 0
     skipped: int = 0
     """Pairs that got a value in the meantime, or whose key has no source text."""
+    job_id: str | None = None
+    """Set when the fill was too large to run in the request: it runs as a `tm.fill` job."""
+    states: dict[tuple[str, str], str] = field(default_factory=dict)
+    """Per (key id, language): `filled`, `no_match` or `skipped` (a job item's outcome)."""
 
 
 def _values(session: Session, *, key_ids: Sequence[str], language: str) -> dict[str, str | None]:
@@ -94,6 +101,7 @@ def fill_items(
         source = sources.get(key.id)
         if not source:
             result.skipped += 1
+            result.states[(key.id, language)] = "skipped"
             continue
         if (source, language) not in best:
             found = matching.lookup(
@@ -109,6 +117,7 @@ def fill_items(
         target = best[(source, language)]
         if target is None:
             result.no_match += 1
+            result.states[(key.id, language)] = "no_match"
             continue
         writes.append(translations.Write(key=key, language=language, value=target, source=Source.TM))
     changes = translations.write(
@@ -116,6 +125,10 @@ def fill_items(
     )
     result.filled = len(changes)
     result.skipped += len(writes) - len(changes)
+    written = {(c.key_id, c.language) for c in changes}
+    for write in writes:
+        pair = (write.key.id, write.language)
+        result.states[pair] = "filled" if pair in written else "skipped"
     return result
 
 
@@ -144,13 +157,17 @@ def fill(
         raise BadRequest(problems)
     items = untranslated(session, project=project, languages=languages, key_ids=key_ids)
     if len(items) > MAX_SYNC_ITEMS:
-        raise BadRequest(
-            [
-                f"{len(items)} untranslated key/language pairs: a fill runs synchronously for at most "
-                f"{MAX_SYNC_ITEMS} (background jobs for larger fills are not available yet); "
-                "narrow it with keyIds or fewer languages"
-            ]
+        job = jobs.enqueue(
+            session,
+            organization_id=project.organization_id,
+            project_id=project.id,
+            kind=JOB_KIND,
+            payload={"minSimilarity": min_similarity},
+            items=[{"keyId": key.id, "language": language} for key, language in items],
+            created_by=principal.user_id,
         )
+        session.commit()
+        return FillResult(total=len(items), job_id=job.id)
     result = fill_items(session, project=project, items=items, actor=Actor.of(principal), min_similarity=min_similarity)
     session.commit()
     return result

@@ -76,7 +76,8 @@ def delete_entry(org_id: str, entry_id: str, session: DbSession, principal: Curr
     response_model=FillOut,
     responses=conflict(ARCHIVED),
     dependencies=[scoped("translations")],
-    summary=f"Pre-translate untranslated keys from the memory (synchronous, ≤ {fill_service.MAX_SYNC_ITEMS} pairs)",
+    summary=f"Pre-translate untranslated keys from the memory (in the request up to {fill_service.MAX_SYNC_ITEMS} "
+    "pairs, else as a job)",
 )
 def fill(body: FillBody, project: WriteProject, session: DbSession, principal: CurrentPrincipal) -> dict[str, Any]:
     result = fill_service.fill(

@@ -74,13 +74,18 @@ class FillBody(RequestModel):
 
 class FillOut(ResponseModel):
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"total": 120, "filled": 85, "noMatch": 33, "skipped": 2}]}
+        json_schema_extra={"examples": [{"total": 120, "filled": 85, "noMatch": 33, "skipped": 2, "jobId": None}]}
     )
 
     total: int = Field(description="Untranslated key/language pairs considered")
     filled: int
     noMatch: int
     skipped: int = Field(description="No source text, or a value appeared meanwhile")
+    jobId: str | None = Field(
+        default=None,
+        description="Set when more than 500 pairs: the fill runs as a `tm.fill` job (GET /projects/:id/jobs/:jobId); "
+        "the counts are then 0 but `total`",
+    )
 
 
 def entry_out(entry: TmEntry) -> dict[str, Any]:
@@ -104,4 +109,10 @@ def match_out(match: Match) -> dict[str, Any]:
 
 
 def fill_out(result: FillResult) -> dict[str, Any]:
-    return {"total": result.total, "filled": result.filled, "noMatch": result.no_match, "skipped": result.skipped}
+    return {
+        "total": result.total,
+        "filled": result.filled,
+        "noMatch": result.no_match,
+        "skipped": result.skipped,
+        "jobId": result.job_id,
+    }
