@@ -360,3 +360,17 @@ def test_project_instructions_reach_the_prompt(tenant, client, project, openai_f
     )
     document = json.loads(json.loads(openai_fake.calls[0]["body"])["messages"][1]["content"])
     assert document["instructions"] == "Tutoie l'utilisateur"
+
+
+def test_an_async_batch_takes_every_untranslated_key_past_the_synchronous_limit(
+    tenant, client, project, openai_fake, monkeypatch
+):
+    from entri.ai import service
+
+    monkeypatch.setattr(service, "MAX_SYNC_PAIRS", 1)
+    r = client.post(
+        f"/api/projects/{project['id']}/ai/translate/batch/start",
+        json={"targetLanguages": ["fr"]},
+        headers=tenant.headers,
+    )
+    assert r.json()["total"] == 3, r.text  # the job is not cut at the synchronous batch's size

@@ -22,7 +22,7 @@ from entri.jobs.router import STREAM_DOC
 from entri.keys import service as keys
 from entri.keys.models import Key
 from entri.projects.deps import ReadProject, WriteProject
-from entri.translations.models import Translation
+from entri.translations import listing
 
 MAX_JOB_PAIRS = 100_000
 """Pairs in one async batch: a whole 100k-key project into one language."""
@@ -225,19 +225,11 @@ def _pairs(
         return [(found[k], lang) for lang in languages for k in dict.fromkeys(key_ids)]
     pairs: list[tuple[Key, str]] = []
     for language in languages:
-        done = select(Translation.key_id).where(
-            Translation.project_id == project_id,
-            Translation.language == language,
-            Translation.value.is_not(None),
-            Translation.value != "",
-        )
         query = select(Key).where(Key.project_id == project_id)
         if not overwrite:
-            query = query.where(Key.id.not_in(done))
+            query = query.where(Key.id.not_in(listing.translated_key_ids(project_id=project_id, language=language)))
         pairs.extend(
             (k, language)
-            for k in session.scalars(
-                query.order_by(Key.namespace, Key.sort_name, Key.id).limit(service.MAX_SYNC_PAIRS + 1)
-            )
+            for k in session.scalars(query.order_by(Key.namespace, Key.sort_name, Key.id).limit(limit + 1))
         )
     return pairs
