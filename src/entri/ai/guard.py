@@ -22,6 +22,7 @@ from entri.ai.types import Item, Reply, Request, Translated, Usage
 from entri.checks.base import Failure, Severity
 from entri.checks.dialects import infer_dialect
 from entri.checks.icu import plural_rules
+from entri.core.vocabularies import PLURAL_CATEGORIES
 from entri.translations import quality
 
 CHUNK = 20
@@ -151,7 +152,7 @@ class _Context:
             categories = None
             if source.forms is not None:
                 forms = {c: mask(t, dialect, token=self.provider.token).text for c, t in source.forms.items()}
-                categories = tuple(c for c in _CATEGORY_ORDER if c in plural_rules(self.language).required)
+                categories = tuple(c for c in PLURAL_CATEGORIES if c in plural_rules(self.language).required)
             items.append(
                 Item(
                     id=str(n),
@@ -250,6 +251,3 @@ class _Context:
             forms = {c: unmask(t, masked, token=token) for c, t in translated.forms.items()}
             return forms.get("other", next(iter(forms.values()))), forms
         return (unmask(translated.text, masked, token=token) if translated.text is not None else None), None
-
-
-_CATEGORY_ORDER = ["zero", "one", "two", "few", "many", "other"]

@@ -126,6 +126,9 @@ class Rows:
     changes: list[Change] = field(default_factory=list)
     recheck: list[tuple[Any, ...]] = field(default_factory=list)
     """(checks, check_level, id) of rows whose failures changed but not their content."""
+    inputs: dict[str, Any] = field(default_factory=dict)
+    """Per key id, what its checks need (`quality.Inputs`), read once by `checking.check` and
+    reused by `checking.dependents`."""
 
 
 def same_state(

@@ -39,6 +39,7 @@ def check(session: Session, project: ProjectLike, policy: quality.Policy, rows: 
         inputs.update(
             quality.inputs(session, project_id=project.id, source_language=source_language, key_ids=sorted(known))
         )
+    rows.inputs = inputs
     refused: list[str] = []
     kept: list[Pending] = []
     for pending in rows.pending:
@@ -96,7 +97,7 @@ def dependents(
     if not changed:
         return
     written = {(c.key_id, c.language) for c in rows.changes}
-    facts = quality.inputs(session, project_id=project.id, source_language=source_language, key_ids=sorted(changed))
+    facts = rows.inputs  # `check` read them for every planned key; the source text is passed below
     for key_id, language, row in store.fetch_other_languages(
         session, key_ids=sorted(changed), language=source_language
     ):
