@@ -12,11 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from entri.ai import service
 from entri.ai.errors import NotConfigured
-from entri.core.actor import Actor
 from entri.core.errors import ApiError
 from entri.jobs.context import Item, JobContext
 from entri.jobs.errors import Permanent, StopJob
@@ -57,7 +55,7 @@ def translate_batch(ctx: JobContext, items: Sequence[Item]) -> None:
         session = rec.session
         project = session.get(Project, ctx.project_id)
         assert project is not None
-        actor = _actor(session, ctx)
+        actor = organizations.actor_for(session, user_id=ctx.created_by, fallback="AI batch")
         saved = service.save_outcomes(
             session, project=project, actor=actor, work=work, outcomes=run.outcomes, overwrite=overwrite
         )
@@ -75,12 +73,6 @@ def translate_batch(ctx: JobContext, items: Sequence[Item]) -> None:
                 rec.done(item.seq, {"tokens": outcome.usage.total, "model": work.model.id})
             else:
                 rec.skipped(item.seq, "a value was written meanwhile (pass overwrite to replace it)")
-
-
-def _actor(session: Session, ctx: JobContext) -> Actor:
-    """The job's starter as the writer of its values (checked for edit rights at start)."""
-    user = organizations.get_user(session, user_id=ctx.created_by) if ctx.created_by else None
-    return Actor(user_id=ctx.created_by, name=user.name if user is not None else "AI batch")
 
 
 register(KIND, translate_batch, batch_size=BATCH)

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 
-from entri.core.actor import Actor
 from entri.jobs.context import Item, JobContext
 from entri.jobs.errors import StopJob
 from entri.jobs.registry import register
@@ -36,8 +35,7 @@ def fill_batch(ctx: JobContext, items: Sequence[Item]) -> None:
         pairs = [
             (keys[str(i.payload["keyId"])], str(i.payload["language"])) for i in items if i.payload["keyId"] in keys
         ]
-        user = organizations.get_user(session, user_id=ctx.created_by) if ctx.created_by else None
-        actor = Actor(user_id=ctx.created_by, name=user.name if user is not None else "TM fill")
+        actor = organizations.actor_for(session, user_id=ctx.created_by, fallback="TM fill")
         threshold = int(ctx.payload.get("minSimilarity", DEFAULT_MIN_SIMILARITY))
         result = fill_items(session, project=project, items=pairs, actor=actor, min_similarity=threshold)
         for item in items:

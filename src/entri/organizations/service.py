@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from entri.checks import settings as check_settings
+from entri.core.actor import Actor
 from entri.core.clock import utcnow
 from entri.core.errors import BadRequest, Conflict, Forbidden, NotFound
 from entri.core.ids import new_id
@@ -164,6 +165,13 @@ _PROFILE = (
     .where(User.id == bindparam("user_id"), Membership.organization_id == bindparam("organization_id"))
 )
 """Built once: on a query this small, building the expression costs as much as running it."""
+
+
+def actor_for(session: Session, *, user_id: str | None, fallback: str) -> Actor:
+    """The writer of a background job's changes: the user who started it, by name, or
+    `fallback` when the job has no starter or the user is gone."""
+    user = get_user(session, user_id=user_id) if user_id else None
+    return Actor(user_id=user_id, name=user.name if user is not None else fallback)
 
 
 def find_user_by_email(session: Session, *, email: str) -> User | None:

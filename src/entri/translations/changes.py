@@ -10,7 +10,7 @@ from typing import Any, Protocol
 from entri.checks.base import Failure
 from entri.core.actor import Actor
 from entri.core.vocabularies import Source
-from entri.translations import store
+from entri.translations import quality, store
 
 
 class KeyLike(Protocol):
@@ -126,7 +126,7 @@ class Rows:
     changes: list[Change] = field(default_factory=list)
     recheck: list[tuple[Any, ...]] = field(default_factory=list)
     """(checks, check_level, id) of rows whose failures changed but not their content."""
-    inputs: dict[str, Any] = field(default_factory=dict)
+    inputs: dict[str, quality.Inputs] = field(default_factory=dict)
     """Per key id, what its checks need (`quality.Inputs`), read once by `checking.check` and
     reused by `checking.dependents`."""
 
