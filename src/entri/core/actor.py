@@ -13,7 +13,9 @@ class Actor:
 
     user_id: str | None
     name: str
+    token_id: str | None = None
+    """The API token the change was made with, if any: activity names it."""
 
     @classmethod
     def of(cls, principal: Principal) -> Actor:
-        return cls(user_id=principal.user_id, name=principal.display_name)
+        return cls(user_id=principal.user_id, name=principal.display_name, token_id=principal.token_id)

@@ -26,10 +26,11 @@ from sqlalchemy.orm import Session
 from entri.core.actor import Actor
 from entri.core.clock import utcnow
 from entri.core.errors import MAX_PROBLEMS, BadRequest, Conflict, NotFound
+from entri.core.events import publish
 from entri.core.ids import new_ids
 from entri.core.text import first_unstorable
 from entri.core.vocabularies import PLURAL_CATEGORIES, Action, Source, Status, spelled
-from entri.translations import checking, hooks, quality, store
+from entri.translations import checking, events, hooks, quality, store
 from entri.translations.changes import Change, KeyLike, Pending, ProjectLike, Rows, Write, same_state
 from entri.translations.models import Translation, TranslationHistory
 from entri.translations.rules import CONFIDENCE_RANGE, MAX_VALUE
@@ -131,6 +132,7 @@ def write(
     actor: Actor,
     action: Action,
     skip_existing: bool = False,
+    announce: bool = True,
 ) -> list[Change]:
     """Apply `writes` in the caller's transaction; returns the changes made, in key order.
 
@@ -139,7 +141,9 @@ def write(
     failures; a source text that changes re-checks the key's other languages (`_dependents`).
     Raises BadRequest (invalid write), NotFound (a status change on a translation that does
     not exist), Conflict (`expected_version` differs, or a review status refused by
-    error-level checks); nothing is written then. May raise a transient `store.LostRace` on
+    error-level checks); nothing is written then. With `announce` (the default) the changes are
+    published as events (`events.py`: activity, webhooks); a bulk writer that publishes its own
+    summary event passes False. May raise a transient `store.LostRace` on
     PostgreSQL, which the caller's `retry_transient` absorbs.
     """
     if not isinstance(action, Action):
@@ -173,6 +177,8 @@ def write(
         if getattr(plan.write.key, "fresh", False):
             setattr(plan.write.key, "fresh", False)  # noqa: B010  (it has rows now: read them next time)
     hooks.after_write(session, project=project, changes=rows.changes)
+    if announce:
+        publish(session, events.events_of(project, rows.changes))
     return rows.changes
 
 
