@@ -77,7 +77,7 @@ def overwrite(
     response_model=TranslationPage,
     summary="All keys with their translation in one language",
 )
-def list_language(
+async def list_language(
     language: str,
     project: ReadProject,
     session: DbSession,
@@ -89,7 +89,10 @@ def list_language(
     ] = None,
 ) -> Response:
     """The hottest read: its JSON is written straight from the rows (orjson), not validated
-    again through the response model that documents it; tests hold the two to one shape."""
+    again through the response model that documents it; tests hold the two to one shape.
+    Async so it runs in the event loop, like `project_for_read`: two indexed reads on a read
+    session never wait on a lock, and skipping the threadpool hop saved ~0.1-0.3 ms of CPU per
+    page (docs/performance.md)."""
     lang = language_param(language)
     projects.require_language(project, lang)
     if status is not None and status not in _STATUSES:
