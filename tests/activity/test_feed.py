@@ -15,7 +15,6 @@ from entri.core.db import Base, Database
 from tests.activity.helpers import actions, add_key, org_feed, page, project, project_feed
 from tests.conftest import Tenant
 from tests.errors import assert_error
-from tests.organizations.conftest import other_tenant  # noqa: F401  (fixture)
 
 
 def test_models_match_the_migration(database: Database) -> None:
@@ -123,7 +122,7 @@ def test_org_feed_spans_projects_and_the_org(tenant: Tenant) -> None:
     assert [e["_id"] for e in by_id["data"]] == [e["_id"] for e in org]
 
 
-def test_other_organizations_see_nothing(tenant: Tenant, other_tenant: Tenant) -> None:  # noqa: F811
+def test_other_organizations_see_nothing(tenant: Tenant, other_tenant: Tenant) -> None:
     pid = project(tenant)
     add_key(tenant, pid, "secret")
     other = other_tenant.headers
