@@ -13,6 +13,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from pydantic import BaseModel
 
+from entri.activity.router import router as activity_router
 from entri.ai.router import router as ai_router
 from entri.auth.router import router as auth_router
 from entri.core.body_limit import BodyLimitMiddleware
@@ -43,6 +44,7 @@ ROUTERS = (
     jobs_router,
     glossary_router,
     memory_router,
+    activity_router,
 )
 """Matching walks the routes in this order on every request: the hottest come first. No two
 routers share a path shape, so the order changes nothing else (tests/core check every route)."""

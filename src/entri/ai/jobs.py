@@ -10,15 +10,23 @@ the provider again, even if the worker dies right after.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from entri.ai import service
 from entri.ai.errors import NotConfigured
+from entri.core.actor import Actor
 from entri.core.errors import ApiError
+from entri.core.events import Event, publish
+from entri.core.principal import Principal
+from entri.core.vocabularies import Source
+from entri.jobs import service as jobs
 from entri.jobs.context import Item, JobContext
 from entri.jobs.errors import Permanent, StopJob
-from entri.jobs.registry import register
+from entri.jobs.models import Job
+from entri.jobs.registry import on_finish, register
 from entri.keys.models import Key
 from entri.organizations import service as organizations
 from entri.projects.models import Project
@@ -57,7 +65,13 @@ def translate_batch(ctx: JobContext, items: Sequence[Item]) -> None:
         assert project is not None
         actor = organizations.actor_for(session, user_id=ctx.created_by, fallback="AI batch")
         saved = service.save_outcomes(
-            session, project=project, actor=actor, work=work, outcomes=run.outcomes, overwrite=overwrite
+            session,
+            project=project,
+            actor=actor,
+            work=work,
+            outcomes=run.outcomes,
+            overwrite=overwrite,
+            announce=False,  # `ai.job.finished` stands for the job's values
         )
         written = {(c.key_id, c.language) for c in saved}
         for item in items:
@@ -75,4 +89,64 @@ def translate_batch(ctx: JobContext, items: Sequence[Item]) -> None:
                 rec.skipped(item.seq, "a value was written meanwhile (pass overwrite to replace it)")
 
 
+def start(
+    session: Session,
+    *,
+    principal: Principal,
+    project: Project,
+    pairs: Sequence[tuple[Key, str]],
+    languages: Sequence[str],
+    model: str | None,
+    overwrite: bool,
+) -> Job:
+    """Enqueue the job and publish `ai.job.started`, in the caller's transaction (no commit)."""
+    actor = Actor.of(principal)
+    job = jobs.enqueue(
+        session,
+        organization_id=project.organization_id,
+        project_id=project.id,
+        kind=KIND,
+        payload={"model": model, "overwrite": overwrite, "languages": list(languages), "actor": actor.as_json()},
+        items=[{"keyId": key.id, "language": language} for key, language in pairs],
+        created_by=principal.user_id,
+    )
+    data = {"total": job.total, "model": model, "overwrite": overwrite}
+    publish(session, [_event("ai.job.started", job, actor, languages, data, count=job.total)])
+    return job
+
+
+def _event(name: str, job: Job, actor: Actor, languages: Sequence[str], data: dict[str, Any], *, count: int) -> Event:
+    return Event(
+        name=name,
+        organization_id=job.organization_id,
+        actor=actor,
+        project_id=job.project_id,
+        target_type="job",
+        target_id=job.id,
+        data={"jobId": job.id, "projectId": job.project_id, "languages": list(languages), **data},
+        language=languages[0] if len(languages) == 1 else None,
+        source=Source.AI.value,
+        count=count,
+    )
+
+
+def _finished(session: Session, job: Job) -> None:
+    """`ai.job.finished` with the job's counts, in the transaction that ends it."""
+    payload = job.payload if isinstance(job.payload, dict) else {}
+    actor = Actor.from_json(payload.get("actor")) or organizations.actor_for(
+        session, user_id=job.created_by, fallback="AI batch"
+    )
+    data = {
+        "status": job.status,
+        "reason": job.reason,
+        "total": job.total,
+        "translated": job.succeeded,
+        "failed": job.failed,
+        "skipped": job.skipped,
+        "model": payload.get("model"),
+    }
+    publish(session, [_event("ai.job.finished", job, actor, payload.get("languages") or [], data, count=job.succeeded)])
+
+
 register(KIND, translate_batch, batch_size=BATCH)
+on_finish(KIND, _finished)

@@ -165,14 +165,14 @@ def start_batch(
     )
     if len(pairs) > MAX_JOB_PAIRS:
         raise BadRequest([f"more than {MAX_JOB_PAIRS} key x language pairs in one job: split it by language"])
-    job = jobs.enqueue(
+    job = ai_jobs.start(
         session,
-        organization_id=project.organization_id,
-        project_id=project.id,
-        kind=ai_jobs.KIND,
-        payload={"model": body.model, "overwrite": body.overwrite},
-        items=[{"keyId": key.id, "language": language} for key, language in pairs],
-        created_by=principal.user_id,
+        principal=principal,
+        project=project,
+        pairs=pairs,
+        languages=languages,
+        model=body.model,
+        overwrite=body.overwrite,
     )
     session.commit()
     return {"jobId": job.id, "total": len(pairs)}

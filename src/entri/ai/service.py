@@ -281,9 +281,11 @@ def save_outcomes(
     work: Plan,
     outcomes: Sequence[guard.Outcome],
     overwrite: bool,
+    announce: bool = True,
 ) -> list[translations.Change]:
     """Store the `translated` outcomes through the one write path (source `ai`, action `ai`,
-    a receipt in history); a value written meanwhile is left alone unless `overwrite`."""
+    a receipt in history); a value written meanwhile is left alone unless `overwrite`. A job
+    passes `announce=False`: its `ai.job.finished` event stands for its values."""
     sources = {(s.key_id, s.language): s for s in work.sources}
     wanted = [o for o in outcomes if o.state == "translated"]
     if not wanted:
@@ -303,5 +305,11 @@ def save_outcomes(
         if o.key_id in keys
     ]
     return translations.write(
-        session, project=project, writes=writes, actor=actor, action=Action.AI, skip_existing=not overwrite
+        session,
+        project=project,
+        writes=writes,
+        actor=actor,
+        action=Action.AI,
+        skip_existing=not overwrite,
+        announce=announce,
     )

@@ -1,5 +1,6 @@
 """Imports every models module so `Base.metadata` is complete (Alembic, tests)."""
 
+from entri.activity import models as _activity  # noqa: F401
 from entri.auth import models as _auth  # noqa: F401
 from entri.files import models as _files  # noqa: F401
 from entri.glossary import models as _glossary  # noqa: F401

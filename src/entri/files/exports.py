@@ -17,7 +17,9 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from entri.checks.base import Level
+from entri.core.actor import Actor
 from entri.core.errors import BadRequest
+from entri.core.events import Event, publish
 from entri.core.permissions import Permission
 from entri.core.principal import Principal
 from entri.files.imports import CONTEXT_SEPARATOR, parse_file
@@ -251,3 +253,39 @@ def _export(
     except FormatError as exc:
         raise BadRequest([f"format: cannot write these translations as {format_id}: {exc}"]) from None
     return ExportedFile(content=content, filename=info.filename_for(language), total_keys=total, truncated=truncated)
+
+
+def announce(
+    session: Session,
+    *,
+    principal: Principal,
+    project: Project,
+    language: str,
+    format_id: str,
+    namespace: str | None,
+    exported: ExportedFile,
+) -> None:
+    """Record `export.completed` on `session` (a write session of its own: an export reads on a
+    read session, and what it records is that a file left, after it was built); commits."""
+    publish(
+        session,
+        [
+            Event(
+                name="export.completed",
+                organization_id=project.organization_id,
+                actor=Actor.of(principal),
+                project_id=project.id,
+                target_type="export",
+                data={
+                    "projectId": project.id,
+                    "language": language,
+                    "format": format_id,
+                    "namespace": namespace,
+                    "keys": exported.total_keys,
+                    "truncated": exported.truncated,
+                },
+                language=language,
+            )
+        ],
+    )
+    session.commit()

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import Message, Receive
 
 from entri.auth.deps import CurrentPrincipal, scoped
-from entri.core.deps import DbSession, language_param
+from entri.core.deps import DbSession, get_database, language_param
 from entri.core.errors import BadRequest
 from entri.core.schemas import ARCHIVED, ERROR_RESPONSES, LanguageCode, RequestModel, ResponseModel, conflict
 from entri.files import exports, imports
@@ -205,17 +205,29 @@ def export_file(
         Query(description="`failing-errors` leaves out values failing error-level quality checks (docs/checks.md)"),
     ] = None,
 ) -> Response:
+    language = language_param(language)
     exported = exports.export_file(
         session,
         principal=principal,
         project=project,
-        language=language_param(language),
+        language=language,
         format_id=format,
         namespace=namespace,
         fallback=fallback,
         exclude=exclude,
         max_entries=request.app.state.settings.export_max_entries,
     )
+    session.close()  # the read is over; the event goes in on a write session of its own
+    with get_database(request).session(write=True) as write:
+        exports.announce(
+            write,
+            principal=principal,
+            project=project,
+            language=language,
+            format_id=str(format),
+            namespace=namespace,
+            exported=exported,
+        )
     headers = {
         "Content-Disposition": f'attachment; filename="{exported.filename}"',
         "X-Total-Keys": str(exported.total_keys),

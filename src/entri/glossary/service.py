@@ -27,6 +27,7 @@ from entri.core.pagination import PageParams
 from entri.core.permissions import Permission
 from entri.core.principal import Principal
 from entri.glossary import rules
+from entri.glossary.events import glossary_event, term_event
 from entri.glossary.models import Glossary, GlossaryRevision, GlossaryTerm
 from entri.glossary.prepared import Found, PreparedGlossary, TermFacts
 from entri.glossary.validation import TermInput, glossary_languages, term_problems
@@ -191,6 +192,13 @@ def create_glossary(
         updated_at=now,
     )
     session.add(glossary)
+    glossary_event(
+        session,
+        principal,
+        "glossary.created",
+        glossary,
+        {"sourceLanguage": glossary.source_language, "targetLanguages": glossary.target_languages},
+    )
     session.commit()
     return glossary
 
@@ -230,6 +238,10 @@ def update_glossary(
     session.flush()
     if languages_changed and after_change is not None:
         after_change(session, organization_id)
+    fields = {"source_language": "sourceLanguage", "target_languages": "targetLanguages"}
+    glossary_event(
+        session, principal, "glossary.updated", glossary, {"changed": sorted(fields.get(c, c) for c in changes)}
+    )
     session.commit()
     return glossary
 
@@ -246,6 +258,7 @@ def delete_glossary(
     _bump(session, organization_id)
     glossary = get_glossary(session, organization_id=organization_id, glossary_id=glossary_id)
     had_terms = session.scalar(select(GlossaryTerm.id).where(GlossaryTerm.glossary_id == glossary.id).limit(1))
+    glossary_event(session, principal, "glossary.deleted", glossary)
     session.execute(delete(GlossaryTerm).where(GlossaryTerm.glossary_id == glossary.id))
     session.delete(glossary)
     session.flush()
@@ -335,6 +348,7 @@ def add_term(
     session.flush()
     if after_change is not None:
         after_change(session, organization_id)
+    term_event(session, principal, "glossary.term_created", term, glossary)
     session.commit()
     return term, glossary
 
@@ -372,6 +386,7 @@ def update_term(
     session.flush()
     if after_change is not None:
         after_change(session, organization_id)
+    term_event(session, principal, "glossary.term_updated", term, glossary)
     session.commit()
     return term, glossary
 
@@ -386,7 +401,8 @@ def delete_term(
 ) -> None:
     principal.require(Permission.MANAGE_KEYS)
     _bump(session, organization_id)
-    term, _glossary = _term_of(session, organization_id, term_id)
+    term, glossary = _term_of(session, organization_id, term_id)
+    term_event(session, principal, "glossary.term_deleted", term, glossary)
     session.delete(term)
     session.flush()
     if after_change is not None:
@@ -472,8 +488,13 @@ def import_terms(
     session.flush()
     if (created or updated or deleted) and after_change is not None:
         after_change(session, organization_id)
+    result = ImportResult(len(created), updated, unchanged, deleted)
+    counts = {"created": result.created, "updated": updated, "unchanged": unchanged, "deleted": deleted}
+    glossary_event(
+        session, principal, "glossary.imported", glossary, {**counts, "replace": replace, "count": len(clean)}
+    )
     session.commit()
-    return ImportResult(len(created), updated, unchanged, deleted)
+    return result
 
 
 # --- check --------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from entri.core.bulk import table_of, update_rows
+from entri.jobs import registry
 from entri.jobs.errors import JobStopped
 from entri.jobs.models import Job, JobItem
 from entri.jobs.states import CLAIMABLE, DONE, FAILED, PENDING, RUNNING, SKIPPED, final_status
@@ -195,4 +196,5 @@ def finish(
     job.updated_at = now
     job.lease_expires_at = None
     session.flush()
+    registry.job_ended(session, job)
     return job.status

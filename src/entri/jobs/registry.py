@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from entri.jobs.context import Item, JobContext
+    from entri.jobs.models import Job
 
 Handler = Callable[["JobContext", Sequence["Item"]], None]
 """Processes one batch of pending items of one job and reports each item's outcome through the
@@ -23,6 +26,12 @@ DEFAULT_HANDLER_MODULES: tuple[str, ...] = ("entri.ai.jobs", "entri.memory.jobs"
 """Modules every worker (the `entri serve` thread and `entri worker`) imports so their kinds are
 registered. Named as strings, not imported here: the job machinery sits below the domains that
 use it. Domains add theirs when they land (e.g. "entri.ai.jobs", "entri.memory.fill")."""
+
+
+FinishHook = Callable[["Session", "Job"], None]
+"""Called in the transaction that gives a job of its kind its final status (the job row carries
+the status and counters): the domain publishes its summary event there (`ai.job.finished`,
+`tm.filled`; docs/activity.md), so the event commits exactly when the job ends."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +58,28 @@ def register(kind: str, handler: Handler, *, batch_size: int = 20) -> None:
     _HANDLERS[kind] = Registration(kind=kind, handler=handler, batch_size=batch_size)
 
 
+_FINISH_HOOKS: dict[str, FinishHook] = {}
+
+
+def on_finish(kind: str, hook: FinishHook) -> None:
+    """Call `hook` when a job of `kind` ends (finished, failed, cancelled). Registered by the
+    module that enqueues the kind, so the API process (which ends a queued job on cancel) and
+    every worker know it."""
+    _FINISH_HOOKS[kind] = hook
+
+
+def job_ended(session: Session, job: Job) -> None:
+    """`job` just got its final status (flushed): run its kind's finish hook, if any, in this
+    transaction."""
+    hook = _FINISH_HOOKS.get(job.kind)
+    if hook is not None:
+        hook(session, job)
+
+
 def unregister(kind: str) -> None:
     """Forget a kind (tests that register throwaway handlers)."""
     _HANDLERS.pop(kind, None)
+    _FINISH_HOOKS.pop(kind, None)
 
 
 def registration(kind: str) -> Registration | None:

@@ -22,7 +22,7 @@ from entri.core.errors import NotFound
 from entri.core.ids import new_id
 from entri.core.permissions import Permission
 from entri.core.principal import Principal
-from entri.jobs import wakeup
+from entri.jobs import registry, wakeup
 from entri.jobs.models import Job, JobItem
 from entri.jobs.states import CANCELLED, FAILED, FINAL, PARTIALLY_FAILED, PENDING, QUEUED
 
@@ -142,6 +142,8 @@ def request_cancel(session: Session, *, job: Job) -> Job:
         locked.finished_at = now
         locked.lease_expires_at = None
     session.flush()
+    if unowned:
+        registry.job_ended(session, locked)
     return locked
 
 

@@ -26,6 +26,7 @@ from entri.core.ids import new_ids
 from entri.core.pagination import PageParams
 from entri.core.permissions import Permission
 from entri.core.principal import Principal
+from entri.keys.events import announce
 from entri.keys.models import SORT_PREFIX, Key, KeyTag
 from entri.keys.rules import MAX_BULK, key_problems
 from entri.projects import service as projects
@@ -255,7 +256,9 @@ def create(session: Session, *, principal: Principal, project: Project, items: S
     validate_keys(items)
     lock_for_keys(session, project=project)
     _require_new_names(session, project=project, items=items)
-    return add_keys(session, project=project, items=items, validate=False)
+    refs = add_keys(session, project=project, items=items, validate=False)
+    announce(session, principal, project, "key.created", [(r.id, r.namespace, r.name) for r in refs])
+    return refs
 
 
 def _bulk_size(items: Sequence[Any]) -> None:
@@ -269,7 +272,11 @@ def _bulk_limit(count: int) -> None:
         raise BadRequest([f"at most {MAX_BULK} items per bulk call ({count} given)"])
 
 
-def _apply_changes(session: Session, *, project: Project, key: Key, changes: dict[str, Any], where: str = "") -> None:
+def _apply_changes(
+    session: Session, *, project: Project, key: Key, changes: dict[str, Any], where: str = ""
+) -> dict[str, Any]:
+    """Apply `changes` to `key`; returns what a key.updated event says about them."""
+    said: dict[str, Any] = {"changed": sorted(changes)}
     new_name = changes.get("key", key.name)
     new_namespace = changes.get("namespace", key.namespace)
     if new_name is None or new_namespace is None:
@@ -289,6 +296,7 @@ def _apply_changes(session: Session, *, project: Project, key: Key, changes: dic
         other = find_key(session, project_id=project.id, namespace=new_namespace, name=new_name)
         if other is not None and other.id != key.id:
             raise Conflict(f"Key '{new_name}' already exists in namespace '{new_namespace}'")
+        said.update(previousKey=key.name, previousNamespace=key.namespace)
         key.name, key.name_hash, key.namespace = new_name, name_hash(new_name), new_namespace
         key.sort_name = new_name[:SORT_PREFIX]
         projects.keys_reordered(session, project_id=project.id)
@@ -303,6 +311,7 @@ def _apply_changes(session: Session, *, project: Project, key: Key, changes: dic
     if "tags" in changes:
         _set_tags(key, changes["tags"] or [])
     key.updated_at = utcnow()
+    return said
 
 
 def update_key(
@@ -311,7 +320,8 @@ def update_key(
     principal.require(Permission.MANAGE_KEYS)
     lock_for_keys(session, project=project)
     key = get_key(session, project=project, key_id=key_id)
-    _apply_changes(session, project=project, key=key, changes=changes)
+    said = _apply_changes(session, project=project, key=key, changes=changes)
+    announce(session, principal, project, "key.updated", [(key.id, key.namespace, key.name)], {key.id: said})
     session.commit()
     return key
 
@@ -327,10 +337,14 @@ def update_keys(session: Session, *, principal: Principal, project: Project, ite
         raise BadRequest(missing)
     if len(set(ids)) != len(ids):
         raise BadRequest(["keys: the same _id appears more than once"])
+    said: dict[str, dict[str, Any]] = {}
     for i, item in enumerate(items):
         changes = {k: v for k, v in item.items() if k != "_id"}
-        _apply_changes(session, project=project, key=found[str(item["_id"])], changes=changes, where=f"keys[{i}]: ")
+        key = found[str(item["_id"])]
+        said[key.id] = _apply_changes(session, project=project, key=key, changes=changes, where=f"keys[{i}]: ")
         session.flush()
+    updated = [(found[i].id, found[i].namespace, found[i].name) for i in ids]
+    announce(session, principal, project, "key.updated", updated, said)
     session.commit()
     return len(items)
 
@@ -339,6 +353,7 @@ def delete_key(session: Session, *, principal: Principal, project: Project, key_
     principal.require(Permission.MANAGE_KEYS)
     lock_for_keys(session, project=project)
     key = get_key(session, project=project, key_id=key_id)
+    announce(session, principal, project, "key.deleted", [(key.id, key.namespace, key.name)])
     session.delete(key)
     projects.adjust_key_count(session, project_id=project.id, delta=-1)
     session.commit()
@@ -352,8 +367,18 @@ def delete_keys(
     _bulk_limit(len(key_ids))
     lock_for_keys(session, project=project)
     wanted = list(dict.fromkeys(key_ids))
-    found = set(session.scalars(select(Key.id).where(Key.project_id == project.id, Key.id.in_(wanted))))
+    doomed = session.execute(
+        select(Key.id, Key.namespace, Key.name).where(Key.project_id == project.id, Key.id.in_(wanted))
+    ).all()
+    found = {key_id for key_id, _, _ in doomed}
     if found:
+        announce(
+            session,
+            principal,
+            project,
+            "key.deleted",
+            [(key_id, namespace, name) for key_id, namespace, name in doomed],
+        )
         session.execute(delete(Key).where(Key.id.in_(found)))
         projects.adjust_key_count(session, project_id=project.id, delta=-len(found))
     session.commit()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,12 +20,16 @@ from sqlalchemy.orm import Session
 from entri.core.actor import Actor
 from entri.core.db import retry_transient
 from entri.core.errors import BadRequest
+from entri.core.events import Event, publish
 from entri.core.permissions import Permission
 from entri.core.principal import Principal
 from entri.core.vocabularies import Action, Source
+from entri.jobs import registry
 from entri.jobs import service as jobs
+from entri.jobs.models import Job
 from entri.keys.models import Key
 from entri.memory import matching
+from entri.organizations import service as organizations
 from entri.projects.models import Project
 from entri.translations import service as translations
 from entri.translations.models import Translation
@@ -121,7 +126,13 @@ def fill_items(
             continue
         writes.append(translations.Write(key=key, language=language, value=target, source=Source.TM))
     changes = translations.write(
-        session, project=project, writes=writes, actor=actor, action=Action.TM, skip_existing=True
+        session,
+        project=project,
+        writes=writes,
+        actor=actor,
+        action=Action.TM,
+        skip_existing=True,
+        announce=False,  # a fill publishes one `tm.filled` summary instead (`filled_event`)
     )
     result.filled = len(changes)
     result.skipped += len(writes) - len(changes)
@@ -162,12 +173,82 @@ def fill(
             organization_id=project.organization_id,
             project_id=project.id,
             kind=JOB_KIND,
-            payload={"minSimilarity": min_similarity},
+            payload={
+                "minSimilarity": min_similarity,
+                "languages": list(languages),
+                "actor": Actor.of(principal).as_json(),
+            },
             items=[{"keyId": key.id, "language": language} for key, language in items],
             created_by=principal.user_id,
         )
         session.commit()
         return FillResult(total=len(items), job_id=job.id)
-    result = fill_items(session, project=project, items=items, actor=Actor.of(principal), min_similarity=min_similarity)
+    actor = Actor.of(principal)
+    result = fill_items(session, project=project, items=items, actor=actor, min_similarity=min_similarity)
+    counts = {"total": result.total, "filled": result.filled, "noMatch": result.no_match, "skipped": result.skipped}
+    event = filled_event(
+        organization_id=project.organization_id,
+        project_id=project.id,
+        actor=actor,
+        languages=languages,
+        data={**counts, "minSimilarity": min_similarity},
+    )
+    publish(session, [event])
     session.commit()
     return result
+
+
+FILLED = "tm.filled"
+"""The one event of a fill, with its counts (docs/activity.md): its values are not announced."""
+
+
+def filled_event(
+    *,
+    organization_id: str,
+    project_id: str | None,
+    actor: Actor,
+    languages: Sequence[str],
+    data: dict[str, Any],
+    job_id: str | None = None,
+) -> Event:
+    return Event(
+        name=FILLED,
+        organization_id=organization_id,
+        actor=actor,
+        project_id=project_id,
+        target_type="tm_fill",
+        target_id=job_id,
+        data={"projectId": project_id, "languages": list(languages), **data},
+        language=languages[0] if len(languages) == 1 else None,
+        source=Source.TM.value,
+        count=int(data.get("filled", 0)),
+    )
+
+
+def _job_finished(session: Session, job: Job) -> None:
+    """`tm.filled` for a fill that ran as a job, when it ends (jobs/registry.py `on_finish`)."""
+    payload = job.payload if isinstance(job.payload, dict) else {}
+    actor = Actor.from_json(payload.get("actor")) or organizations.actor_for(
+        session, user_id=job.created_by, fallback="TM fill"
+    )
+    data = {
+        "jobId": job.id,
+        "status": job.status,
+        "total": job.total,
+        "filled": job.succeeded,
+        "skipped": job.skipped,
+        "failed": job.failed,
+        "minSimilarity": payload.get("minSimilarity", DEFAULT_MIN_SIMILARITY),
+    }
+    event = filled_event(
+        organization_id=job.organization_id,
+        project_id=job.project_id,
+        actor=actor,
+        languages=payload.get("languages") or [],
+        data=data,
+        job_id=job.id,
+    )
+    publish(session, [event])
+
+
+registry.on_finish(JOB_KIND, _job_finished)

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from entri.core.actor import Actor
 from entri.core.errors import BadRequest, NotFound
+from entri.core.events import Event, publish
 from entri.core.pagination import PageParams
 from entri.core.permissions import Permission
 from entri.core.principal import Principal
@@ -88,9 +90,19 @@ def search(
 def delete_entry(session: Session, *, principal: Principal, entry_id: str) -> None:
     """Remove one entry (admins and owners: the memory is shared by every project)."""
     principal.require(Permission.MANAGE_PROJECTS)
-    deleted = session.execute(
-        delete(TmEntry).where(TmEntry.id == entry_id, TmEntry.organization_id == principal.organization_id)
-    )
-    if not getattr(deleted, "rowcount", 0):
+    mine = (TmEntry.id == entry_id, TmEntry.organization_id == principal.organization_id)
+    found = session.execute(select(TmEntry.source_language, TmEntry.target_language).where(*mine)).first()
+    deleted = session.execute(delete(TmEntry).where(*mine))
+    if found is None or not getattr(deleted, "rowcount", 0):
         raise NotFound("Translation memory entry not found")
+    event = Event(
+        name="tm.deleted",
+        organization_id=principal.organization_id,
+        actor=Actor.of(principal),
+        target_type="tm_entry",
+        target_id=entry_id,
+        data={"entryId": entry_id, "sourceLanguage": found[0], "targetLanguage": found[1]},
+        language=found[1],
+    )
+    publish(session, [event])
     session.commit()

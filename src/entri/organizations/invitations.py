@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from entri.core.actor import Actor
 from entri.core.clock import utcnow
 from entri.core.errors import BadRequest, Conflict, NotFound, Unauthorized
 from entri.core.ids import new_id
@@ -74,12 +75,27 @@ def invite(session: Session, *, principal: Principal, email: str, role: Role, na
         expires_at=now + timedelta(days=INVITE_DAYS),
     )
     session.add(invitation)
+    # The address stays out of the trail: every member reads the feed, only member managers
+    # see invitations (docs/activity.md).
+    _announce(session, principal, "member.invited", invitation)
     try:
         session.commit()
     except IntegrityError:  # the same address invited at the same moment (PostgreSQL)
         session.rollback()
         raise Conflict(f"{email} already has a pending invitation; revoke it to send a new one") from None
     return IssuedInvitation(invitation=invitation, token=token)
+
+
+def _announce(session: Session, principal: Principal, name: str, invitation: Invitation) -> None:
+    orgs.announce(
+        session,
+        organization_id=invitation.organization_id,
+        actor=Actor.of(principal),
+        name=name,
+        target_type="invitation",
+        target_id=invitation.id,
+        data={"invitationId": invitation.id, "name": invitation.name, "role": invitation.role},
+    )
 
 
 def list_invitations(session: Session, *, principal: Principal) -> list[Invitation]:
@@ -100,6 +116,7 @@ def revoke(session: Session, *, principal: Principal, invitation_id: str) -> Non
     if invitation is None or invitation.organization_id != principal.organization_id:
         raise NotFound("Invitation not found")
     orgs.require_outranks(principal, Role(invitation.role))
+    _announce(session, principal, "member.invitation_revoked", invitation)
     session.delete(invitation)
     session.commit()
 
@@ -124,6 +141,15 @@ def accept(session: Session, *, token: str, password: str, name: str | None) -> 
             user = orgs.create_user(session, email=invitation.email, name=name or invitation.name, password=password)
         membership = orgs.add_member(
             session, organization_id=invitation.organization_id, user_id=user.id, role=Role(invitation.role)
+        )
+        orgs.announce(
+            session,
+            organization_id=invitation.organization_id,
+            actor=Actor(user_id=user.id, name=user.name),
+            name="member.joined",
+            target_type="member",
+            target_id=user.id,
+            data={"userId": user.id, "name": user.name, "role": invitation.role, "invitationId": invitation.id},
         )
         session.delete(invitation)
         session.commit()

@@ -15,6 +15,7 @@ from entri.checks import settings as check_settings
 from entri.core.actor import Actor
 from entri.core.clock import utcnow
 from entri.core.errors import BadRequest, Conflict, Forbidden, NotFound
+from entri.core.events import Event, publish
 from entri.core.ids import new_id
 from entri.core.permissions import RANK, Permission, Role
 from entri.core.principal import Principal
@@ -115,8 +116,49 @@ def update_organization(
     if recheck is not None and (org.settings or {}).get("checks") != old_checks:
         session.flush()
         recheck(session, org.id)
+    changed = (["name"] if name is not None else []) + sorted(settings or {})
+    if changed:
+        # Names only, never values: some settings are secrets (provider keys).
+        _announce(session, principal, "settings.updated", "organization", org.id, {"changed": changed})
     session.commit()
     return org
+
+
+def announce(
+    session: Session,
+    *,
+    organization_id: str,
+    actor: Actor,
+    name: str,
+    target_type: str,
+    target_id: str,
+    data: dict[str, Any],
+) -> None:
+    """Publish an organization-level event (settings, members, invitations) in the caller's
+    transaction, for the activity trail and webhooks (docs/activity.md)."""
+    event = Event(
+        name=name,
+        organization_id=organization_id,
+        actor=actor,
+        target_type=target_type,
+        target_id=target_id,
+        data={"organizationId": organization_id, **data},
+    )
+    publish(session, [event])
+
+
+def _announce(
+    session: Session, principal: Principal, name: str, target_type: str, target_id: str, data: dict[str, Any]
+) -> None:
+    announce(
+        session,
+        organization_id=principal.organization_id,
+        actor=Actor.of(principal),
+        name=name,
+        target_type=target_type,
+        target_id=target_id,
+        data=data,
+    )
 
 
 def _settings_problems(settings: dict[str, Any]) -> list[str]:
@@ -234,7 +276,10 @@ def change_role(session: Session, *, principal: Principal, user_id: str, role: R
         raise Forbidden("The owner's role changes only through transfer of ownership")
     require_outranks(principal, Role(member.membership.role))
     require_outranks(principal, role)
+    previous = member.membership.role
     member.membership.role = role.value
+    data = {"userId": user_id, "name": member.user.name, "previousRole": previous, "role": role.value}
+    _announce(session, principal, "member.role_changed", "member", user_id, data)
     session.commit()
     return member
 
@@ -245,5 +290,7 @@ def remove_member(session: Session, *, principal: Principal, user_id: str) -> No
     if member.membership.role == Role.OWNER.value:
         raise Forbidden("The owner cannot be removed; transfer ownership first")
     require_outranks(principal, Role(member.membership.role))
+    data = {"userId": user_id, "name": member.user.name, "role": member.membership.role}
+    _announce(session, principal, "member.removed", "member", user_id, data)
     session.delete(member.membership)
     session.commit()

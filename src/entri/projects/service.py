@@ -9,8 +9,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from entri.checks import settings as check_settings
+from entri.core.actor import Actor
 from entri.core.clock import utcnow
 from entri.core.errors import BadRequest, Conflict, NotFound
+from entri.core.events import Event, publish
 from entri.core.ids import new_id
 from entri.core.pagination import PageParams
 from entri.core.permissions import Permission
@@ -30,6 +32,35 @@ def get_project(session: Session, *, principal: Principal, project_id: str, for_
     if for_write and project.archived_at is not None:
         raise Conflict("Project is archived; unarchive it before changing it")
     return project
+
+
+def _announce(
+    session: Session,
+    principal: Principal,
+    project: Project,
+    name: str,
+    data: dict[str, object] | None = None,
+    *,
+    target_type: str = "project",
+    target_id: str | None = None,
+    language: str | None = None,
+) -> None:
+    """Publish a project event (docs/activity.md) in the caller's transaction."""
+    publish(
+        session,
+        [
+            Event(
+                name=name,
+                organization_id=project.organization_id,
+                actor=Actor.of(principal),
+                project_id=project.id,
+                target_type=target_type,
+                target_id=target_id or project.id,
+                data={"projectId": project.id, "name": project.name, **(data or {})},
+                language=language,
+            )
+        ],
+    )
 
 
 def _dedupe_targets(source: str, targets: list[str]) -> list[str]:
@@ -60,6 +91,13 @@ def create_project(
         settings={},
     )
     session.add(project)
+    _announce(
+        session,
+        principal,
+        project,
+        "project.created",
+        {"sourceLanguage": project.source_language, "targetLanguages": project.target_languages},
+    )
     session.commit()
     return project
 
@@ -91,6 +129,7 @@ def update_project(
     principal.require(Permission.MANAGE_PROJECTS)
     project = get_project(session, principal=principal, project_id=project_id, for_write=True)
     old_source, old_checks = project.source_language, (project.settings or {}).get("checks")
+    old_languages = project.languages
     if changes.get("settings") is not None:
         patch = changes["settings"]
         if not isinstance(patch, dict):
@@ -132,6 +171,17 @@ def update_project(
     ):
         session.flush()
         recheck(session, project)
+    fields = sorted(name for name in changes if name != "settings")
+    if fields:
+        _announce(session, principal, project, "project.updated", {"changed": fields})
+    for language in [lang for lang in project.languages if lang not in old_languages]:
+        _announce_language(session, principal, project, "language.added", language)
+    for language in [lang for lang in old_languages if lang not in project.languages]:
+        _announce_language(session, principal, project, "language.removed", language)
+    patch = changes.get("settings")
+    if isinstance(patch, dict):
+        # Setting names only: a value may be long (instructions) or, one day, a secret.
+        _announce(session, principal, project, "settings.updated", {"changed": sorted(patch)})
     session.commit()
     return project
 
@@ -162,6 +212,9 @@ def set_archived(session: Session, *, principal: Principal, project_id: str, arc
     project = get_project(session, principal=principal, project_id=project_id)
     project.archived_at = utcnow() if archived else None
     project.updated_at = utcnow()
+    # Unarchiving is an update (the event names are a closed list: docs/api-decisions.md, "Activity").
+    name, data = ("project.archived", {}) if archived else ("project.updated", {"changed": ["archived"]})
+    _announce(session, principal, project, name, {**data, "archived": archived})
     session.commit()
     return project
 
@@ -169,6 +222,7 @@ def set_archived(session: Session, *, principal: Principal, project_id: str, arc
 def delete_permanently(session: Session, *, principal: Principal, project_id: str) -> None:
     principal.require(Permission.MANAGE_PROJECTS)
     project = get_project(session, principal=principal, project_id=project_id)
+    _announce(session, principal, project, "project.deleted")
     session.delete(project)
     session.commit()
 
@@ -180,6 +234,7 @@ def add_language(session: Session, *, principal: Principal, project_id: str, lan
         raise Conflict(f"Language '{language}' is already in the project")
     project.target_languages = [*project.target_languages, language]
     project.updated_at = utcnow()
+    _announce_language(session, principal, project, "language.added", language)
     session.commit()
     return project
 
@@ -194,8 +249,22 @@ def remove_language(session: Session, *, principal: Principal, project_id: str, 
         raise NotFound(f"Language '{language}' is not a target language of this project")
     project.target_languages = [t for t in project.target_languages if t != language]
     project.updated_at = utcnow()
+    _announce_language(session, principal, project, "language.removed", language)
     session.commit()
     return project
+
+
+def _announce_language(session: Session, principal: Principal, project: Project, name: str, language: str) -> None:
+    _announce(
+        session,
+        principal,
+        project,
+        name,
+        {"language": language},
+        target_type="language",
+        target_id=language,
+        language=language,
+    )
 
 
 def lock_project(session: Session, *, project_id: str) -> None:

@@ -14,8 +14,10 @@ from datetime import UTC, datetime
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from entri.core.clock import utcnow
+from entri.core.actor import Actor
+from entri.core.clock import iso, utcnow
 from entri.core.errors import BadRequest, Forbidden, NotFound
+from entri.core.events import Event, publish
 from entri.core.ids import new_id
 from entri.core.permissions import RANK, Permission, Role
 from entri.core.prepared import Prepared, json_value
@@ -127,8 +129,29 @@ def create_token(
         scopes=scopes,
         expires_at=_expiry(principal, expires_at),
     )
+    row = issued.row
+    data: dict[str, object] = {"role": row.role, "scopes": row.scopes, "expiresAt": iso(row.expires_at)}
+    _announce(session, principal, "token.created", row, data)
     session.commit()
     return issued
+
+
+def _announce(session: Session, principal: Principal, name: str, row: ApiToken, data: dict[str, object]) -> None:
+    """Publish a token event: its id and name, never its value or hash."""
+    publish(
+        session,
+        [
+            Event(
+                name=name,
+                organization_id=row.organization_id,
+                actor=Actor.of(principal),
+                project_id=row.project_id,
+                target_type="token",
+                target_id=row.id,
+                data={"tokenId": row.id, "name": row.name, "projectId": row.project_id, **data},
+            )
+        ],
+    )
 
 
 def _require_within_scopes(principal: Principal, scopes: list[str]) -> None:
@@ -272,4 +295,5 @@ def revoke_token(session: Session, *, principal: Principal, token_id: str, proje
     ):
         raise NotFound("Token not found")
     row.revoked_at = utcnow()
+    _announce(session, principal, "token.revoked", row, {})
     session.commit()
