@@ -22,6 +22,7 @@ from entri.checks import runner as checks
 from entri.core.actor import Actor
 from entri.core.bulk import roomy_page_cache
 from entri.core.db import refresh_statistics_after, retry_transient
+from entri.core.events import Event, publish
 from entri.core.principal import Principal
 from entri.core.vocabularies import Action, Source
 from entri.files.templates import save_template
@@ -109,11 +110,59 @@ def _apply(
             # The write path leaves a few reference cycles per chunk (database results); with
             # the collector paused (gc_paused) they would pile up for the whole import.
             gc.collect(0)
+        _announce(
+            session,
+            actor=actor,
+            project=project,
+            language=language,
+            format_id=format_id,
+            namespace=namespace,
+            result=result,
+        )
         session.commit()  # the cache is given back just before (core/bulk.py: roomy_page_cache)
     refresh_statistics_after(
         session, rows=result.created + result.imported, tables=("keys", "translations", "translation_history")
     )
     return result
+
+
+def _announce(
+    session: Session,
+    *,
+    actor: Actor,
+    project: Project,
+    language: str,
+    format_id: str,
+    namespace: str | None,
+    result: ImportResult,
+) -> None:
+    """One `import.completed` event with the counts stands for the whole file: the values were
+    written with `announce=False`, so a 100k-key import is one activity entry, not 100k."""
+    publish(
+        session,
+        [
+            Event(
+                name="import.completed",
+                organization_id=project.organization_id,
+                actor=actor,
+                project_id=project.id,
+                target_type="import",
+                data={
+                    "projectId": project.id,
+                    "imported": result.imported,
+                    "created": result.created,
+                    "updated": result.updated,
+                    "skipped": result.skipped,
+                    "language": language,
+                    "format": format_id,
+                    "namespace": namespace,
+                },
+                language=language,
+                source=Source.IMPORT.value,
+                count=result.imported,
+            )
+        ],
+    )
 
 
 CACHE_PER_FILE_BYTE = 6
@@ -266,7 +315,13 @@ def _apply_chunk(
                 )
             )
     changes = translations.write(
-        session, project=project, writes=writes, actor=actor, action=Action.IMPORT, skip_existing=not overwrite
+        session,
+        project=project,
+        writes=writes,
+        actor=actor,
+        action=Action.IMPORT,
+        skip_existing=not overwrite,
+        announce=False,  # the import's own summary stands for its values (`_announce`)
     )
     # A key repeated in the file is one translation (the last write wins), counted once.
     mine = [c for c in changes if c.language == language]
