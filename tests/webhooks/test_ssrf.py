@@ -117,7 +117,7 @@ def test_dns_rebinding_is_refused_at_delivery(
     answers = {"hooks.rebind.test": ["93.184.215.14"]}
     asked = _fake_dns(monkeypatch, answers)
     key_id = project.key("k")
-    hook = hooks.create(f"http://hooks.rebind.test:{port}/hook", ["translation.completed"])
+    hook = hooks.create(f"http://hooks.rebind.test:{port}{receiver.path}", ["translation.completed"])
     assert asked == ["hooks.rebind.test"]  # resolved and checked at creation
     answers["hooks.rebind.test"] = ["127.0.0.1"]  # the name now points inside
     project.put(key_id, "fr", "v")
@@ -165,10 +165,10 @@ def test_the_checked_address_is_dialled_with_the_original_host_header(
     asked = _fake_dns(monkeypatch, {"receiver.pinned.test": ["127.0.0.1"]})
     monkeypatch.setattr(settings, "webhook_allow_private", True)
     key_id = project.key("k")
-    hooks.create(f"http://receiver.pinned.test:{port}/hook?x=1", ["translation.completed"])
+    hooks.create(f"http://receiver.pinned.test:{port}{receiver.path}?x=1", ["translation.completed"])
     project.put(key_id, "fr", "v")
     deliver()
     (got,) = receiver.requests
     assert got.headers["host"] == f"receiver.pinned.test:{port}"
-    assert got.path == "/hook?x=1"
+    assert got.path == f"{receiver.path}?x=1"
     assert asked == ["receiver.pinned.test"]  # at delivery only: creation skips DNS when private is allowed

@@ -94,6 +94,7 @@ def deliver(ctx: JobContext, items: Sequence[Item]) -> None:
                 rec.failed(item.seq, reason)
         outbox.schedule(rec.session, ctx.organization_id, retries)
         publish(rec.session, events)
+        outbox.prune(rec.session, (plan.webhook_id for _, plan in to_send), now=done_at)
 
 
 register(KIND, deliver, batch_size=BATCH)

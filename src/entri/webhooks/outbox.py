@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from entri.core.bulk import insert_rows, table_of
@@ -24,7 +24,7 @@ from entri.core.events import Event
 from entri.core.ids import new_ids
 from entri.jobs import service as jobs
 from entri.webhooks.models import Webhook, WebhookDelivery
-from entri.webhooks.rules import DISABLE_AFTER, MAX_TRIES, RETRY_DELAYS
+from entri.webhooks.rules import DISABLE_AFTER, LOG_DAYS, MAX_TRIES, PRUNE_BATCH, RETRY_DELAYS
 from entri.webhooks.sender import Result
 from entri.webhooks.signing import signature_header
 
@@ -254,3 +254,25 @@ def _count_failure(session: Session, webhook_id: str, result: Result, *, now: da
         },
         at=now,
     )
+
+
+def prune(session: Session, webhook_ids: Iterable[str], *, now: datetime) -> int:
+    """Drop finished deliveries older than LOG_DAYS from these webhooks' logs, at most
+    PRUNE_BATCH each (the log index, newest rows untouched); returns how many went."""
+    cutoff = now - timedelta(days=LOG_DAYS)
+    removed = 0
+    for webhook_id in sorted(set(webhook_ids)):
+        old = (
+            select(WebhookDelivery.id)
+            .where(
+                WebhookDelivery.webhook_id == webhook_id,
+                WebhookDelivery.created_at < cutoff,
+                WebhookDelivery.state != PENDING,
+            )
+            .limit(PRUNE_BATCH)
+        )
+        ids = list(session.scalars(old))
+        if ids:
+            session.execute(delete(WebhookDelivery).where(WebhookDelivery.id.in_(ids)))
+            removed += len(ids)
+    return removed

@@ -44,3 +44,6 @@ MAX_WEBHOOKS = 100
 RESPONSE_EXCERPT = 1024
 """Bytes of a receiver's response body kept in the delivery log."""
 SECRET_PREFIX = "whsec_"
+LOG_DAYS = 30
+"""Finished deliveries older than this leave the log (pruned as the webhook gets new ones)."""
+PRUNE_BATCH = 200
