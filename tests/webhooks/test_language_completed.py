@@ -1,5 +1,5 @@
 """`language.completed` fires once each time a target language goes from below 100 % to 100 %
-translated (decisions.md 13): by single edits, by a bulk overwrite, and by an import."""
+translated (docs/webhooks.md): by single edits, by a bulk overwrite, and by an import."""
 
 from __future__ import annotations
 

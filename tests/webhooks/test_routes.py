@@ -1,4 +1,4 @@
-"""The webhook management routes (§4.8, decisions.md 10 to 12): create, list, change, delete on
+"""The webhook management routes (§4.8; docs/webhooks.md): create, list, change, delete on
 the organization and on a project; the secret shown once; 400s naming the field; 404 outside
 the caller's organization or project; admins only; token scopes."""
 

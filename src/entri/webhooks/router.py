@@ -1,4 +1,4 @@
-"""Webhook routes (entri-api.md §4.8, decisions.md 10; docs/webhooks.md): the same operations
+"""Webhook routes (entri-api.md §4.8; docs/webhooks.md): the same operations
 under an organization (`:orgId` = `current` or the caller's own id) and under a project.
 Thin: resolve the scope, call one service function, shape JSON. Token scope
 `webhooks:read|write`; admins and owners only (the service checks)."""

@@ -1,4 +1,4 @@
-"""Webhook request and response bodies (entri-api.md §4.8, decisions.md 10; docs/webhooks.md)."""
+"""Webhook request and response bodies (entri-api.md §4.8; docs/webhooks.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Webhook subscriptions: create, list, change, delete, rotate the secret, send a test, read
-the delivery log and redeliver (entri-api.md §4.8, decisions.md 10; docs/webhooks.md).
+the delivery log and redeliver (entri-api.md §4.8; docs/webhooks.md).
 
 Route-level functions: each checks the caller's permission (admins and owners manage
 webhooks), commits, and publishes `webhook.created|updated|deleted` for the activity trail.
