@@ -54,6 +54,7 @@ class Receiver:
     path: str
     """Unique to this receiver: a delivery left over from an earlier test whose receiver had
     the same port is answered 404 and not recorded."""
+    server: ThreadingHTTPServer
     requests: list[Received] = field(default_factory=list)
     reply: Callable[[Received], Reply] = lambda _: (200, {}, b"ok")
     on_request: Callable[[Received], None] | None = None
@@ -110,7 +111,7 @@ def receiver() -> Iterator[Receiver]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     path = f"/hook-{uuid.uuid4().hex[:12]}"
-    state["r"] = Receiver(url=f"http://127.0.0.1:{server.server_address[1]}{path}", path=path)
+    state["r"] = Receiver(url=f"http://127.0.0.1:{server.server_address[1]}{path}", path=path, server=server)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield state["r"]

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from entri.core.config import Settings
-from entri.webhooks import guard
+from entri.webhooks import guard, sender
 from tests.core.test_errors import assert_error
 from tests.webhooks.conftest import Hooks, Project, Receiver
 
@@ -172,3 +175,77 @@ def test_the_checked_address_is_dialled_with_the_original_host_header(
     assert got.headers["host"] == f"receiver.pinned.test:{port}"
     assert got.path == f"{receiver.path}?x=1"
     assert asked == ["receiver.pinned.test"]  # at delivery only: creation skips DNS when private is allowed
+
+
+def _certificates(tmp_path: Path, name: str) -> tuple[Path, Path, Path]:
+    """A throwaway CA and a server certificate for `name` signed by it: (ca, cert, key) files."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.now(UTC)
+
+    def build(subject: str, key: Any, issuer: x509.Name, signer: Any, *, ca: bool) -> x509.Certificate:
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+            .issuer_name(issuer)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(hours=1))
+            .not_valid_after(now + timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        )
+        if not ca:
+            builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(subject)]), critical=False)
+        return builder.sign(signer, hashes.SHA256())
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Entri test CA")])
+    ca_cert = build("Entri test CA", ca_key, ca_name, ca_key, ca=True)
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = build(name, key, ca_name, ca_key, ca=False)
+    paths = (tmp_path / "ca.pem", tmp_path / "cert.pem", tmp_path / "key.pem")
+    paths[0].write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
+    paths[1].write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    paths[2].write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return paths
+
+
+def test_https_keeps_the_name_for_sni_and_the_certificate(
+    hooks: Hooks,
+    project: Project,
+    receiver: Receiver,
+    deliver: Callable[..., int],
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The receiver speaks TLS with a certificate for its name only: the pinned connection to
+    127.0.0.1 verifies because the name, not the address, is sent as SNI and checked."""
+    name = "receiver.tls.test"
+    ca, cert, key = _certificates(tmp_path, name)
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(cert, key)
+    seen_sni: list[str | None] = []
+    server_context.sni_callback = lambda _sock, sni, _ctx: seen_sni.append(sni)  # type: ignore[assignment,func-returns-value]
+    server = receiver.server
+    server.socket = server_context.wrap_socket(server.socket, server_side=True)
+    client_context = ssl.create_default_context(cafile=str(ca))
+    monkeypatch.setattr(sender, "_tls", lambda: client_context)
+    port = receiver.url.split(":")[2].split("/")[0]
+    _fake_dns(monkeypatch, {name: ["127.0.0.1"]})
+    monkeypatch.setattr(settings, "webhook_allow_private", True)
+    key_id = project.key("k")
+    hook = hooks.create(f"https://{name}:{port}{receiver.path}", ["translation.completed"])
+    project.put(key_id, "fr", "chiffré")
+    deliver()
+    (got,) = receiver.requests
+    assert got.json["data"]["value"] == "chiffré"
+    assert got.headers["host"] == f"{name}:{port}"
+    assert seen_sni == [name]
+    (delivery,) = hooks.deliveries(hook["_id"])
+    assert delivery["state"] == "succeeded"
