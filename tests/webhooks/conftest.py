@@ -58,6 +58,8 @@ class Receiver:
     requests: list[Received] = field(default_factory=list)
     reply: Callable[[Received], Reply] = lambda _: (200, {}, b"ok")
     on_request: Callable[[Received], None] | None = None
+    stall: float = 0.0
+    """Seconds to stall after sending the status line and part of the body."""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def of(self, event: str) -> list[Received]:
@@ -99,9 +101,12 @@ def receiver() -> Iterator[Receiver]:
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Content-Length", str(len(body) + (1 if rec.stall else 0)))
                 self.end_headers()
                 self.wfile.write(body)
+                if rec.stall:  # the status line and part of the body, then nothing for a while
+                    self.wfile.flush()
+                    time.sleep(rec.stall)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the sender gave up waiting (the timeout test)
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from entri.core.config import Settings
 from tests.webhooks.conftest import FakeClock, Hooks, Project, Received, Receiver
 
 pytestmark = pytest.mark.usefixtures("allow_private")
@@ -173,7 +174,7 @@ def test_a_slow_receiver_times_out(
     project: Project,
     receiver: Receiver,
     deliver: Callable[..., int],
-    worker_settings: object,
+    worker_settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import time
@@ -194,3 +195,35 @@ def test_a_slow_receiver_times_out(
     (delivery,) = hooks.deliveries(hook["_id"])
     assert delivery["state"] == "pending" and delivery["statusCode"] is None
     assert delivery["error"] == "no answer within 0.5 s"
+
+
+def test_a_2xx_in_time_succeeds_though_the_body_drags(
+    hooks: Hooks,
+    project: Project,
+    receiver: Receiver,
+    deliver: Callable[..., int],
+    worker_settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(worker_settings, "webhook_timeout_seconds", 0.5)
+    receiver.reply = lambda _: (202, {}, "é".encode() * 10)
+    receiver.stall = 1.5
+    key_id = project.key("k")
+    hook = hooks.create(receiver.url, ["translation.completed"])
+    project.put(key_id, "fr", "v")
+    deliver()
+    (delivery,) = hooks.deliveries(hook["_id"])
+    assert (delivery["state"], delivery["statusCode"], delivery["error"]) == ("succeeded", 202, None)
+    assert delivery["response"] == "é" * 10
+
+
+def test_the_response_excerpt_is_at_most_1_kb(
+    hooks: Hooks, project: Project, receiver: Receiver, deliver: Callable[..., int]
+) -> None:
+    receiver.reply = lambda _: (500, {"Content-Type": "text/plain"}, ("x" + "é" * 2000).encode())
+    key_id = project.key("k")
+    hook = hooks.create(receiver.url, ["translation.completed"])
+    project.put(key_id, "fr", "v")
+    deliver()
+    (delivery,) = hooks.deliveries(hook["_id"])
+    assert delivery["response"] == "x" + "é" * 511  # 1023 bytes: the character cut in two is dropped

@@ -17,7 +17,7 @@ import socket
 import ssl
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import httpx
@@ -85,7 +85,24 @@ async def _resolve(target: guard.Target) -> list[guard.IPAddress]:
     return guard.addresses_of(infos)
 
 
-async def _exchange(request: Request, *, allow_private: bool, timeout: float) -> Result:
+@dataclass(slots=True)
+class _Answer:
+    """What has arrived so far: a deadline that strikes while the body is being read keeps the
+    status line (a 2xx that came in time is a success)."""
+
+    status_code: int | None = None
+    body: bytearray = field(default_factory=bytearray)
+
+    def excerpt(self) -> str | None:
+        """At most RESPONSE_EXCERPT bytes of UTF-8: a character cut in two is dropped, and
+        invalid bytes (replaced by U+FFFD) cannot push it over."""
+        text = bytes(self.body[:RESPONSE_EXCERPT]).decode("utf-8", "replace")
+        while len(text.encode("utf-8")) > RESPONSE_EXCERPT:
+            text = text[:-1]
+        return text or None
+
+
+async def _exchange(request: Request, answer: _Answer, *, allow_private: bool, timeout: float) -> None:
     target = guard.parse(request.url)
     ip = guard.check(target.host, await _resolve(target), allow_private=allow_private)
     pinned = target.url.copy_with(host=str(ip))
@@ -96,32 +113,32 @@ async def _exchange(request: Request, *, allow_private: bool, timeout: float) ->
     ) as client:
         sent = client.build_request("POST", pinned, content=request.body, headers=headers, extensions=extensions)
         response = await client.send(sent, stream=True)
+        answer.status_code = response.status_code
         try:
-            excerpt = bytearray()
             async for chunk in response.aiter_bytes():
-                excerpt += chunk
-                if len(excerpt) >= RESPONSE_EXCERPT:
+                answer.body += chunk
+                if len(answer.body) >= RESPONSE_EXCERPT:
                     break
         finally:
             await response.aclose()
-    text = bytes(excerpt[:RESPONSE_EXCERPT]).decode("utf-8", "replace")
-    return Result(status_code=response.status_code, response=text or None)
 
 
 async def _try(request: Request, *, allow_private: bool, timeout: float) -> Result:
     started = time.monotonic()
+    answer = _Answer()
+    error: str | None = None
     try:
-        result = await asyncio.wait_for(_exchange(request, allow_private=allow_private, timeout=timeout), timeout)
+        await asyncio.wait_for(_exchange(request, answer, allow_private=allow_private, timeout=timeout), timeout)
     except TimeoutError:
-        result = Result(error=f"no answer within {timeout:g} s")
+        if answer.status_code is None:
+            error = f"no answer within {timeout:g} s"
     except guard.Refused as exc:
-        result = Result(error=f"refused: {exc}")
-    except httpx.HTTPError as exc:
-        result = Result(error=f"{type(exc).__name__}: {exc}"[:1000] or type(exc).__name__)
-    except OSError as exc:
-        result = Result(error=f"{type(exc).__name__}: {exc}"[:1000])
+        error = f"refused: {exc}"
+    except (httpx.HTTPError, OSError) as exc:
+        if answer.status_code is None:
+            error = f"{type(exc).__name__}: {exc}".strip(": ")[:1000]
     elapsed = int((time.monotonic() - started) * 1000)
-    return Result(status_code=result.status_code, duration_ms=elapsed, response=result.response, error=result.error)
+    return Result(status_code=answer.status_code, duration_ms=elapsed, response=answer.excerpt(), error=error)
 
 
 def send_all(requests: Sequence[Request], *, allow_private: bool, timeout: float) -> list[Result]:
