@@ -131,6 +131,7 @@ def test_twenty_failed_deliveries_turn_the_webhook_off(
     assert after["disabledReason"] == "20 consecutive deliveries failed (the last: HTTP 500)"
     (disabled,) = [e for e in published if e.name == "webhook.disabled"]
     assert (disabled.target_id, disabled.data["consecutiveFailures"]) == (hook["_id"], 20)
+    assert disabled.data["host"] == "127.0.0.1" and "url" not in disabled.data
 
     project.put(keys[0], "fr", "not sent")
     deliver()
@@ -215,3 +216,20 @@ def test_the_log_keeps_30_days(
     deliver()
     log = hooks.deliveries(hook["_id"])
     assert len(log) == 2 and len(receiver.requests) == 3
+
+
+def test_management_is_published_for_the_activity_trail(
+    hooks: Hooks, client: TestClient, published: list[Event]
+) -> None:
+    hook = hooks.create("https://93.184.215.14/secret-path?token=abc", ["key.created"])
+    url = f"{ORG}/{hook['_id']}"
+    assert client.patch(url, json={"active": False}, headers=hooks.headers).status_code == 200
+    assert client.post(f"{url}/rotate-secret", headers=hooks.headers).status_code == 200
+    assert client.delete(url, headers=hooks.headers).status_code == 204
+    mine = [e for e in published if e.target_id == hook["_id"]]
+    assert [e.name for e in mine] == ["webhook.created", "webhook.updated", "webhook.updated", "webhook.deleted"]
+    assert [e.data.get("changed") for e in mine[1:3]] == [["active"], ["secret"]]
+    assert all(e.actor is not None and e.actor.user_id == hooks.tenant.owner.user_id for e in mine)
+    # Members who read the activity trail see the host, never the URL (its path is often a credential).
+    assert {e.data["host"] for e in mine} == {"93.184.215.14"}
+    assert not any("secret-path" in repr(e.data) or "whsec_" in repr(e.data) for e in mine)

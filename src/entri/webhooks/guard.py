@@ -58,6 +58,15 @@ def parse(raw: str) -> Target:
     return Target(url=url, host=host, port=url.port or (443 if url.scheme == "https" else 80))
 
 
+def host_of(raw: str) -> str | None:
+    """The URL's host alone, for what other members may read (the activity trail): a webhook
+    URL's path or query is often its credential."""
+    try:
+        return httpx.URL(raw).host or None
+    except (httpx.InvalidURL, TypeError, ValueError):
+        return None
+
+
 def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     if ip.ipv4_mapped is not None:
         return ip.ipv4_mapped

@@ -23,6 +23,7 @@ from entri.core.clock import iso, utcnow
 from entri.core.events import Event
 from entri.core.ids import new_ids
 from entri.jobs import service as jobs
+from entri.webhooks.guard import host_of
 from entri.webhooks.models import Webhook, WebhookDelivery
 from entri.webhooks.rules import DISABLE_AFTER, LOG_DAYS, MAX_TRIES, PRUNE_BATCH, RETRY_DELAYS
 from entri.webhooks.sender import Result
@@ -248,7 +249,7 @@ def _count_failure(session: Session, webhook_id: str, result: Result, *, now: da
         target_type="webhook",
         target_id=webhook.id,
         data={
-            "url": webhook.url,
+            "host": host_of(webhook.url),
             "reason": webhook.disabled_reason,
             "consecutiveFailures": webhook.consecutive_failures,
         },

@@ -71,7 +71,7 @@ def _event(name: str, webhook: Webhook, principal: Principal | None, **data: Any
         project_id=webhook.project_id,
         target_type="webhook",
         target_id=webhook.id,
-        data={"url": webhook.url, "events": list(webhook.events), "active": webhook.active, **data},
+        data={"host": guard.host_of(webhook.url), "events": list(webhook.events), "active": webhook.active, **data},
     )
 
 
