@@ -31,6 +31,7 @@ from entri.organizations.router import router as orgs_router
 from entri.projects.router import router as projects_router
 from entri.tokens.router import router as tokens_router
 from entri.translations.router import router as translations_router
+from entri.webhooks.router import router as webhooks_router
 
 ROUTERS = (
     translations_router,
@@ -45,6 +46,7 @@ ROUTERS = (
     glossary_router,
     memory_router,
     activity_router,
+    webhooks_router,
 )
 """Matching walks the routes in this order on every request: the hottest come first. No two
 routers share a path shape, so the order changes nothing else (tests/core check every route)."""

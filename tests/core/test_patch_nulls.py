@@ -60,7 +60,13 @@ TERM = PatchRoute(
     ("term", "caseSensitive", "doNotTranslate", "forbidden", "translations"),
     ("description", "partOfSpeech"),
 )
-ROUTES = (PROJECT, KEY, BULK, MEMBER, ORG, STATUS, GLOSSARY, TERM)
+ORG_WEBHOOK = PatchRoute(
+    "/api/organizations/{org_id}/webhooks/{webhook_id}", "WebhookUpdate", ("url", "events", "active"), ("description",)
+)
+PROJECT_WEBHOOK = PatchRoute(
+    "/api/projects/{project_id}/webhooks/{webhook_id}", "WebhookUpdate", ("url", "events", "active"), ("description",)
+)
+ROUTES = (PROJECT, KEY, BULK, MEMBER, ORG, STATUS, GLOSSARY, TERM, ORG_WEBHOOK, PROJECT_WEBHOOK)
 
 
 def test_every_patch_route_is_covered() -> None:
@@ -87,7 +93,13 @@ def setup(tenant: Tenant, client: TestClient) -> dict[str, Any]:
     glossary = client.post(glossaries, json=body, headers=tenant.headers).json()
     term_body = {"term": "file", "description": "d", "partOfSpeech": "noun", "translations": {"fr": "fichier"}}
     term = client.post(f"{glossaries}/{glossary['_id']}/terms", json=term_body, headers=tenant.headers).json()
+    hook_body = {"url": "https://93.184.215.14/hook", "events": ["*"], "description": "d"}
+    org_hook = client.post("/api/organizations/current/webhooks", json=hook_body, headers=tenant.headers).json()
+    project_hooks = f"/api/projects/{project['_id']}/webhooks"
+    project_hook = client.post(project_hooks, json=hook_body, headers=tenant.headers).json()
     return {
+        ORG_WEBHOOK.template: f"/api/organizations/current/webhooks/{org_hook['_id']}",
+        PROJECT_WEBHOOK.template: f"{project_hooks}/{project_hook['_id']}",
         GLOSSARY.template: f"{glossaries}/{glossary['_id']}",
         TERM.template: f"{glossaries}/terms/{term['_id']}",
         PROJECT.template: f"/api/projects/{project['_id']}",
@@ -107,6 +119,8 @@ def setup(tenant: Tenant, client: TestClient) -> dict[str, Any]:
             STATUS.template: f"{keys}/{key['_id']}/translations",
             GLOSSARY.template: f"{glossaries}/{glossary['_id']}",
             TERM.template: f"{glossaries}/{glossary['_id']}/terms",
+            ORG_WEBHOOK.template: "/api/organizations/current/webhooks",
+            PROJECT_WEBHOOK.template: project_hooks,
         },
     }
 

@@ -43,6 +43,13 @@ class Settings(BaseSettings):
     jobs_imports: str = ""
     """Comma-separated extra modules a worker imports to register handlers (`entri worker --import`)."""
 
+    # Webhooks (docs/webhooks.md).
+    webhook_allow_private: bool = False
+    """Let webhook URLs reach loopback, private, link-local and other non-public addresses
+    (refused by default, at creation and again at each delivery: docs/webhooks.md, "SSRF")."""
+    webhook_timeout_seconds: float = 10.0
+    """The whole of one delivery attempt: DNS, connect, send, and the response's first 1 KB."""
+
     def resolved_database_url(self) -> str:
         if self.database_url:
             url = self.database_url

@@ -11,3 +11,4 @@ from entri.organizations import models as _orgs  # noqa: F401
 from entri.projects import models as _projects  # noqa: F401
 from entri.tokens import models as _tokens  # noqa: F401
 from entri.translations import models as _translations  # noqa: F401
+from entri.webhooks import models as _webhooks  # noqa: F401

@@ -48,9 +48,10 @@ class Outcome:
 
 
 def claim(session: Session, *, owner: str, kinds: Sequence[str], lease_seconds: float, now: datetime) -> Claimed | None:
-    """Take the oldest job of one of `kinds` that is queued, or running under an expired lease
-    (its worker died). PostgreSQL: `FOR UPDATE SKIP LOCKED`, so N workers claim N different
-    jobs without waiting on each other; SQLite: the write transaction already serializes."""
+    """Take the oldest job of one of `kinds` that is queued (and due: `run_after` passed), or
+    running under an expired lease (its worker died). PostgreSQL: `FOR UPDATE SKIP LOCKED`, so
+    N workers claim N different jobs without waiting on each other; SQLite: the write
+    transaction already serializes."""
     if not kinds:
         return None
     query = (
@@ -59,6 +60,7 @@ def claim(session: Session, *, owner: str, kinds: Sequence[str], lease_seconds: 
             Job.status.in_(CLAIMABLE),
             Job.kind.in_(list(kinds)),
             or_(Job.lease_expires_at.is_(None), Job.lease_expires_at < now),
+            or_(Job.run_after.is_(None), Job.run_after <= now),
         )
         .order_by(Job.status.desc(), Job.created_at)  # 'running' (orphaned) before 'queued'
         .limit(1)

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from entri.core.clock import utcnow
+from entri.core.config import Settings, get_settings
 from entri.core.db import Database
 from entri.jobs import claims
 from entri.jobs.claims import Claimed, Outcome
@@ -59,8 +60,12 @@ class Recorder:
 class JobContext:
     """One job as its handler sees it. Thread-safe: a handler may fan a batch out to threads."""
 
-    def __init__(self, database: Database, job: Claimed, *, owner: str, lease_seconds: float) -> None:
+    def __init__(
+        self, database: Database, job: Claimed, *, owner: str, lease_seconds: float, settings: Settings | None = None
+    ) -> None:
         self.database = database
+        self.settings = settings or get_settings()
+        """The worker's settings (a handler's own options, e.g. the webhook timeout)."""
         self.job_id = job.id
         self.kind = job.kind
         self.organization_id = job.organization_id

@@ -54,6 +54,8 @@ class Job(Base):
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    run_after: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    """Not claimed before this time (a webhook retry scheduled 30 s to 3 h ahead); None = now."""
 
 
 class JobItem(Base):

@@ -38,10 +38,12 @@ def enqueue(
     payload: Any,
     items: Iterable[Any],
     created_by: str | None,
+    run_after: datetime | None = None,
 ) -> Job:
     """A queued job of `kind` with one pending item per element of `items` (JSON values), written
     in the caller's transaction: nothing is committed here, and a worker sees the job only once
-    the caller commits (this process's idle workers are woken then)."""
+    the caller commits (this process's idle workers are woken then). With `run_after`, no
+    worker claims it before that time (workers find it at their first poll after it)."""
     if not kind or len(kind) > 64:
         raise ValueError("a job kind is 1 to 64 characters")
     now = utcnow()
@@ -61,6 +63,7 @@ def enqueue(
         created_at=now,
         updated_at=now,
         cancel_requested=False,
+        run_after=run_after,
     )
     session.add(job)
     session.flush()

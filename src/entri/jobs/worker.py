@@ -139,7 +139,9 @@ class Worker:
     # -- one job --------------------------------------------------------------------------
     def _run_job(self, job: Claimed) -> None:
         spec = registry.registration(job.kind)
-        ctx = JobContext(self.database, job, owner=self.owner, lease_seconds=self.settings.jobs_lease_seconds)
+        ctx = JobContext(
+            self.database, job, owner=self.owner, lease_seconds=self.settings.jobs_lease_seconds, settings=self.settings
+        )
         watcher = _Watcher(self, ctx)
         watcher.start()
         try:

@@ -83,6 +83,17 @@ def find_key(session: Session, *, project_id: str, namespace: str, name: str) ->
     )
 
 
+def names_of(session: Session, *, key_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """`{key id: (name, namespace)}` of the keys that exist, by primary key, 500 ids a query
+    (webhook deliveries name the keys whose values they announce)."""
+    ids = list(dict.fromkeys(key_ids))
+    found: dict[str, tuple[str, str]] = {}
+    for start in range(0, len(ids), 500):
+        query = select(Key.id, Key.name, Key.namespace).where(Key.id.in_(ids[start : start + 500]))
+        found.update({key_id: (name, namespace) for key_id, name, namespace in session.execute(query)})
+    return found
+
+
 def find_keys_by_names(session: Session, *, project_id: str, names: Sequence[str]) -> dict[str, list[Key]]:
     """Keys of a project by name, across namespaces, for callers that name keys by string."""
     hashes = list({name_hash(n) for n in names})

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from entri.core.events import Event
-from entri.core.vocabularies import Action
+from entri.core.vocabularies import Action, Status
 from entri.translations.changes import Change, ProjectLike
 
 PER_VALUE_LIMIT = 100
@@ -50,6 +50,14 @@ def _data(c: Change) -> dict[str, Any]:
     if c.ai_confidence is not None:
         data["aiConfidence"] = c.ai_confidence
     return data
+
+
+_TRANSLATED = frozenset({Status.TRANSLATED, Status.REVIEWED, Status.APPROVED})
+
+
+def _newly_translated(c: Change) -> bool:
+    """The value became translated (was untranslated or absent): what can complete a language."""
+    return c.new_status in _TRANSLATED and c.old_status not in _TRANSLATED
 
 
 def events_of(project: ProjectLike, changes: Sequence[Change]) -> list[Event]:
@@ -89,6 +97,7 @@ def events_of(project: ProjectLike, changes: Sequence[Change]) -> list[Event]:
                     "language": language,
                     "count": len(members),
                     "created": sum(1 for c in members if c.old_status is None),
+                    "newlyTranslated": sum(1 for c in members if _newly_translated(c)),
                     "sources": sources,
                 },
                 language=language,
