@@ -104,16 +104,21 @@ class RateLimits:
         self._failing_since = 0.0
 
     def _store(self) -> Storage:
-        """One store per event loop: async clients and locks belong to the loop that made them
-        (uvicorn runs one loop per process; tests start several)."""
+        """The memory store lives as long as the app: its counters must survive an event loop
+        (tests run several loops on one app) and nothing in it belongs to a loop but locks that
+        are never contended (no await while held). A Redis client belongs to the loop that made
+        it: one per loop (uvicorn runs one loop per process)."""
+        if not self._redis:
+            if self._storage is None:
+                storage = storage_from_string("async+memory://")
+                assert isinstance(storage, Storage)
+                self._storage = storage
+            return self._storage
         loop = asyncio.get_running_loop()
         if self._storage is None or self._loop is not loop:
-            if self._redis:
-                storage = storage_from_string(
-                    f"async+{self._redis}", implementation="redispy", key_prefix="entri", wrap_exceptions=True
-                )
-            else:
-                storage = storage_from_string("async+memory://")
+            storage = storage_from_string(
+                f"async+{self._redis}", implementation="redispy", key_prefix="entri", wrap_exceptions=True
+            )
             assert isinstance(storage, Storage)
             self._storage, self._loop = storage, loop
             self._resets.clear()
