@@ -27,6 +27,9 @@ def test_two_servers_count_one_token_and_one_account_together(tmp_path: Path) ->
         token = re.search(r"API token:\s+(entri_\S+)", "".join(lines))
         assert token is not None, "".join(lines)
         headers = {"X-API-Key": token.group(1)}
+        # First start generated the key that encrypts provider keys (docs/settings.md).
+        assert (tmp_path / "secret.key").is_file()
+        key = (tmp_path / "secret.key").read_text()
         with serving(tmp_path, **LIMITS) as (second, _):
             remaining = []
             for base in (first, second, first, second, first, second):
@@ -43,3 +46,4 @@ def test_two_servers_count_one_token_and_one_account_together(tmp_path: Path) ->
             attempt = {"email": f"{uuid.uuid4().hex}@example.test", "password": "wrong"}
             codes = [httpx.post(f"{base}/api/auth/login", json=attempt).status_code for base in (first, second) * 2]
             assert codes == [401, 401, 401, 429]
+    assert (tmp_path / "secret.key").read_text() == key  # the second start kept it

@@ -69,6 +69,12 @@ def test_current_and_own_id_read_the_same_organization_with_defaults(tenant: Ten
     }
     by_id = tenant.client.get(f"/api/organizations/{tenant.organization_id}", headers=tenant.headers)
     assert by_id.json() == body
+    own = tenant.client.patch(
+        f"/api/v1/organizations/{tenant.organization_id}",
+        json={"settings": {"aiConcurrency": 2}},
+        headers=tenant.headers,
+    )
+    assert own.status_code == 200 and own.json()["settings"]["aiConcurrency"] == 2, own.text
     with database.session(write=True) as session:
         other = orgs.create_organization(session, name="Other")
         session.commit()
@@ -235,7 +241,7 @@ def test_settings_updated_names_the_changed_paths_never_the_values(
     ok(tenant, {"tm": {"captureAi": False}, "openaiApiKey": OPENAI_KEY, "toneInstructions": "Warm"})
     [event] = [e for e in published if e.organization_id == tenant.organization_id]
     assert event.name == "settings.updated"
-    assert (event.target_type, event.target_id) == ("organization", tenant.organization_id)
+    assert (event.target_type, event.target_id) == ("settings", tenant.organization_id)
     assert event.data == {"changed": ["openaiApiKey", "tm.captureAi", "toneInstructions"]}
     assert event.actor is not None and event.actor.token_id is not None
     assert OPENAI_KEY not in repr(event) and "Warm" not in repr(event)

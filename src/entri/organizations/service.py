@@ -121,7 +121,7 @@ def update_organization(
                 name="settings.updated",
                 organization_id=org.id,
                 actor=Actor.of(principal),
-                target_type="organization",
+                target_type="settings",
                 target_id=org.id,
                 data={"changed": changed},
             )
