@@ -52,7 +52,12 @@ end
 def start_server(
     data_dir: Path, port: int, database_url: str | None, workers: int
 ) -> tuple[subprocess.Popen[str], str]:
-    env = {**os.environ, "ENTRI_DATA_DIR": str(data_dir), "ENTRI_ADMIN_PASSWORD": "bench-password"}
+    env = {
+        **os.environ,
+        "ENTRI_DATA_DIR": str(data_dir),
+        "ENTRI_ADMIN_PASSWORD": "bench-password",
+        **{f"ENTRI_RATE_LIMIT_{n}PER_MINUTE": str(10**9) for n in ("", "IP_", "AI_", "LOGIN_", "LOGIN_IP_")},
+    }
     if database_url:
         env["ENTRI_DATABASE_URL"] = database_url
     entri = Path(sys.executable).parent / "entri"

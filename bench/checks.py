@@ -86,7 +86,9 @@ def fresh_app() -> tuple[TestClient, dict[str, str]]:
         orgs.add_member(session, organization_id=org.id, user_id=user.id, role=Role.OWNER)
         token = tokens.issue_token(session, organization_id=org.id, name="bench", role="admin", created_by=user.id)
         session.commit()
-    client = TestClient(create_app(db, Settings(data_dir=tmp, max_body_bytes=512 * 1024 * 1024)))
+    client = TestClient(
+        create_app(db, Settings(data_dir=tmp, max_body_bytes=512 * 1024 * 1024, rate_limit_enabled=False))
+    )
     return client, {"X-API-Key": token.value}
 
 

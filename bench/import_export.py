@@ -202,7 +202,7 @@ def _app(db_path: str) -> tuple[Any, dict[str, str], str]:
     upgrade(db)
     with db.session(write=True) as s:
         boot = bootstrap_if_empty(s, org_name="bench", email="b@x.y", password="pw")
-    settings = Settings(data_dir=Path(db_path).parent, max_body_bytes=200 * 1024 * 1024)
+    settings = Settings(data_dir=Path(db_path).parent, max_body_bytes=200 * 1024 * 1024, rate_limit_enabled=False)
     client = TestClient(create_app(db, settings))
     if boot is not None:
         token = boot.token

@@ -26,6 +26,10 @@ from entri.tokens import service as tokens
 
 PG_ENV = "ENTRI_TEST_DATABASE_URL"
 
+# One server key for every app and worker the suite builds: `create_app` makes its settings the
+# process's (core/crypto.py), and tests build apps with settings of their own.
+os.environ.setdefault("ENTRI_SECRET_KEY", "entri test suite server key, not a secret")
+
 # Production argon2 costs ~160 ms per hash; every fixture user needs one. Tests check that
 # passwords are verified, not how slowly: the cheapest parameters argon2 accepts.
 security.use_cheap_hashing_for_tests()
@@ -62,9 +66,24 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     db.engine.dispose()
 
 
+GENEROUS_RATE_LIMITS = {
+    "rate_limit_per_minute": 10**9,
+    "rate_limit_ip_per_minute": 10**9,
+    "rate_limit_ai_per_minute": 10**9,
+    "rate_limit_login_per_minute": 10**9,
+    "rate_limit_login_ip_per_minute": 10**9,
+}
+"""The suite makes thousands of requests a minute with one token: limits stay on (every response
+still carries the headers) but never bite. tests/core/test_rate_limits.py tests low ones."""
+GENEROUS_RATE_LIMITS_ENV = {f"ENTRI_{name.upper()}": str(value) for name, value in GENEROUS_RATE_LIMITS.items()}
+"""The same for a server started as a subprocess (`entri serve`)."""
+
+
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(data_dir=Path(tmp_path_factory.mktemp("data")), max_body_bytes=2 * 1024 * 1024)
+    return Settings(
+        data_dir=Path(tmp_path_factory.mktemp("data")), max_body_bytes=2 * 1024 * 1024, **GENEROUS_RATE_LIMITS
+    )
 
 
 @pytest.fixture(scope="session")

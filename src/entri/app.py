@@ -15,12 +15,16 @@ from pydantic import BaseModel
 
 from entri.activity.router import router as activity_router
 from entri.ai.router import router as ai_router
+from entri.auth.deps import SECURE_SESSION_COOKIE, SESSION_COOKIE
 from entri.auth.router import router as auth_router
+from entri.core import crypto
 from entri.core.body_limit import BodyLimitMiddleware
 from entri.core.config import Settings, get_settings
 from entri.core.db import Database, get_database
 from entri.core.errors import NotFound
 from entri.core.http import NulGuardMiddleware, VersionAliasMiddleware, install_error_handlers
+from entri.core.ratelimit import RateLimitMiddleware, RateLimits
+from entri.core.ratelimit import install_handler as install_rate_limit_handler
 from entri.core.schemas import RequestModel, ResponseModel
 from entri.files.router import router as files_router
 from entri.glossary.router import router as glossary_router
@@ -76,11 +80,19 @@ TOO_LARGE = {
     "description": "Request body over ENTRI_MAX_BODY_BYTES",
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
 }
+TOO_MANY = {
+    "description": "Rate limited (docs/rate-limits.md): retry after `Retry-After` seconds",
+    "headers": {
+        "Retry-After": {"description": "Seconds until the window ends", "schema": {"type": "integer"}},
+    },
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+}
 
 
 def _install_openapi(app: FastAPI) -> None:
     """The document says what the API answers: FastAPI's 422 goes (validation is a 400 with
-    ErrorOut), and every operation that takes a body gets the 413 the body cap can answer."""
+    ErrorOut), every operation that takes a body gets the 413 the body cap can answer, and
+    every operation the 429 of the rate limits."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -91,6 +103,7 @@ def _install_openapi(app: FastAPI) -> None:
                     responses.pop("422", None)
                     if "requestBody" in operation:
                         responses.setdefault("413", TOO_LARGE)
+                    responses.setdefault("429", TOO_MANY)
             components = schema.get("components", {}).get("schemas", {})
             for name in ("HTTPValidationError", "ValidationError"):
                 components.pop(name, None)
@@ -162,9 +175,15 @@ def create_app(database: Database | None = None, settings: Settings | None = Non
     )
     app.state.database = database or get_database(settings.resolved_database_url())
     app.state.settings = settings
+    crypto.configure(settings)
     install_error_handlers(app)
+    install_rate_limit_handler(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(NulGuardMiddleware)
+    # Before the body is read, after `/api/v1` is mapped to `/api` (docs/rate-limits.md).
+    app.add_middleware(
+        RateLimitMiddleware, limits=RateLimits(settings), cookie_names=(SESSION_COOKIE, SECURE_SESSION_COOKIE)
+    )
     app.add_middleware(VersionAliasMiddleware)  # added last, so it runs first
     app.include_router(_api(), prefix="/api")
 

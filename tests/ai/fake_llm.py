@@ -82,7 +82,13 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length)
         behaviour = self.behaviour
-        behaviour.calls.append({"path": self.path, "body": raw.decode("utf-8", "replace")})
+        behaviour.calls.append(
+            {
+                "path": self.path,
+                "body": raw.decode("utf-8", "replace"),
+                "headers": {k.lower(): v for k, v in self.headers.items()},
+            }
+        )
         attempt = len(behaviour.calls)
         if behaviour.mode == "401":
             self._send(401, {"error": {"message": "bad key", "type": "invalid_request_error"}})

@@ -19,6 +19,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import GENEROUS_RATE_LIMITS_ENV
+
 ENTRI = Path(sys.executable).with_name("entri")
 
 
@@ -33,7 +35,7 @@ def serving(data_dir: Path, **env: str) -> Iterator[tuple[str, list[str]]]:
     """Start the server, wait until it answers, yield (base URL, output lines so far)."""
     port = _free_port()
     environ = {k: v for k, v in os.environ.items() if not k.startswith("ENTRI_")}
-    environ.update({"ENTRI_DATA_DIR": str(data_dir), "COLUMNS": "200", **env})
+    environ.update({"ENTRI_DATA_DIR": str(data_dir), "COLUMNS": "200", **GENEROUS_RATE_LIMITS_ENV, **env})
     proc = subprocess.Popen(
         [str(ENTRI), "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=environ,

@@ -112,3 +112,57 @@ def test_an_ai_value_failing_an_error_level_check_is_not_remembered(tenant: Tena
     key_id = add_key(tenant, project_id, "files", "Delete {count} files")
     put(tenant, project_id, key_id, "fr", value="Supprimer les fichiers", source="ai")
     assert browse(tenant)["meta"]["total"] == 0
+
+
+def _tm_settings(tenant: Tenant, **rules: bool) -> None:
+    response = tenant.client.patch(
+        "/api/organizations/current", json={"settings": {"tm": rules}}, headers=tenant.headers
+    )
+    assert response.status_code == 200, response.text
+
+
+def test_the_organizations_capture_rules_switch_each_origin_off(tenant: Tenant) -> None:
+    project_id = str(tenant.project()["_id"])
+    approved_key = add_key(tenant, project_id, "save", "Save")
+    ai_key = add_key(tenant, project_id, "hello", "Hello")
+    _tm_settings(tenant, captureApproved=False, captureAi=False)
+    put(tenant, project_id, approved_key, "fr", value="Enregistrer", status="approved")
+    put(tenant, project_id, ai_key, "fr", value="Bonjour", source="ai")
+    assert browse(tenant)["meta"]["total"] == 0
+    _tm_settings(tenant, captureAi=True)
+    put(tenant, project_id, ai_key, "fr", value="Salut", source="ai")
+    assert [(e["targetText"], e["origin"]) for e in browse(tenant)["data"]] == [("Salut", "ai")]
+    _tm_settings(tenant, captureApproved=True, captureAi=False)
+    put(tenant, project_id, approved_key, "de", value="Speichern", status="approved")
+    put(tenant, project_id, ai_key, "de", value="Hallo", source="ai")
+    assert sorted(e["targetText"] for e in browse(tenant)["data"]) == ["Salut", "Speichern"]
+
+
+def test_capture_import_off_skips_imported_approved_values_with_one_settings_read(tenant: Tenant) -> None:
+    project_id = str(tenant.project()["_id"])
+    _tm_settings(tenant, captureImport=False)
+    with tenant.database.session(write=True) as session:
+        project = session.get(Project, project_id)
+        assert project is not None
+        refs = keys.add_keys(session, project=project, items=[keys.KeyFields(key=f"k{i}") for i in range(50)])
+        writes = [Write(key=r, language="en", value=f"Item {i}", source=Source.IMPORT) for i, r in enumerate(refs)]
+        writes += [
+            Write(key=r, language="fr", value=f"Élément {i}", source=Source.IMPORT, status=Status.APPROVED)
+            for i, r in enumerate(refs)
+        ]
+        reads: list[str] = []
+
+        def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+            if "FROM organizations" in statement:
+                reads.append(statement)
+
+        engine = session.get_bind()
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            service.write(session, project=project, writes=writes, actor=Actor(None, "Importer"), action=Action.IMPORT)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        session.commit()
+    assert browse(tenant)["meta"]["total"] == 0
+    # The checks policy reads the settings once; the capture rules once more, not once per value.
+    assert len(reads) <= 2, reads

@@ -2,9 +2,10 @@
 
 The model table is the spec's (§4.4). A provider is available when its SDK's key variable is set
 (`OPENAI_API_KEY`, `ANTHROPIC_API_KEY`, `DEEPL_AUTH_KEY`; organization keys come with the
-settings issue). `ENTRI_AI_PROVIDER` / `ENTRI_AI_MODEL` choose the server's default, and let an
-OpenAI-compatible server (Ollama, vLLM, LM Studio via `OPENAI_BASE_URL`) use a model id that is
-not in the table.
+organization's own keys add theirs: `Choice.keyed`). `ENTRI_AI_PROVIDER` / `ENTRI_AI_MODEL`
+choose the server's default, and let an OpenAI-compatible server (Ollama, vLLM, LM Studio via
+`OPENAI_BASE_URL`) use a model id that is not in the table. An organization's `aiProvider` /
+`aiModel` settings win over the server's defaults (docs/settings.md).
 """
 
 from __future__ import annotations
@@ -36,42 +37,73 @@ MODELS = (
 _BY_ID = {m.id: m for m in MODELS}
 DEFAULT_MODEL = {"anthropic": "claude-sonnet-4-6", "openai": "gpt-4o-mini", "deepl": "deepl"}
 _KEYS = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY", "deepl": "DEEPL_AUTH_KEY"}
+PROVIDERS = ("anthropic", "openai", "deepl")
 
 
-def available_providers() -> list[str]:
-    """Providers whose key is configured on this server, in a stable order."""
-    return [p for p in ("anthropic", "openai", "deepl") if os.environ.get(_KEYS[p])]
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """An organization's AI settings as the catalog needs them (no key values)."""
+
+    provider: str | None = None
+    model: str | None = None
+    keyed: frozenset[str] = frozenset()
+    """Providers the organization has its own key for."""
 
 
-def available_models() -> list[Model]:
-    providers = set(available_providers())
+SERVER_ONLY = Choice()
+
+
+def model_by_id(model_id: str) -> Model | None:
+    return _BY_ID.get(model_id)
+
+
+def available_providers(org: Choice = SERVER_ONLY) -> list[str]:
+    """Providers with a key, the server's or the organization's, in a stable order."""
+    return [p for p in PROVIDERS if p in org.keyed or os.environ.get(_KEYS[p])]
+
+
+def available_models(org: Choice = SERVER_ONLY) -> list[Model]:
+    providers = set(available_providers(org))
     found = [m for m in MODELS if m.provider in providers]
-    custom = os.environ.get("ENTRI_AI_MODEL")
-    provider = os.environ.get("ENTRI_AI_PROVIDER")
-    if custom and custom not in _BY_ID and provider in providers:
-        found.append(Model(custom, provider, custom))
+    for custom, provider in ((org.model, org.provider), (os.environ.get("ENTRI_AI_MODEL"), _server_provider())):
+        if custom and custom not in _BY_ID and provider in providers and all(m.id != custom for m in found):
+            found.append(Model(custom, provider, custom))
     return found
 
 
-def resolve(model: str | None, preferred: str | None = None) -> Model:
+def _server_provider() -> str | None:
+    return os.environ.get("ENTRI_AI_PROVIDER")
+
+
+def resolve(model: str | None, preferred: str | None = None, org: Choice = SERVER_ONLY) -> Model:
     """The model a request uses: its `model`, else the project's preferred model, else the
-    server default (`ENTRI_AI_MODEL`, else the default model of `ENTRI_AI_PROVIDER` or of the
-    first configured provider). Refused with a 400 when its provider is not configured."""
-    providers = available_providers()
-    chosen = model or preferred or os.environ.get("ENTRI_AI_MODEL")
+    organization's (`aiModel`, else the default model of its `aiProvider`), else the server
+    default (`ENTRI_AI_MODEL`, else the default model of `ENTRI_AI_PROVIDER` or of the first
+    configured provider). Refused with a 400 when its provider is not configured."""
+    providers = available_providers(org)
+    chosen = model or preferred or org.model
+    if not chosen and org.provider:
+        chosen = DEFAULT_MODEL.get(org.provider)
+        if chosen is None:
+            raise BadRequest([f"settings.aiProvider: provider '{org.provider}' is not available on this server"])
+    chosen = chosen or os.environ.get("ENTRI_AI_MODEL")
     if not chosen:
-        provider = os.environ.get("ENTRI_AI_PROVIDER") or (providers[0] if providers else None)
+        provider = _server_provider() or (providers[0] if providers else None)
         if provider is None:
             raise BadRequest(
-                ["AI is not configured on this server: set OPENAI_API_KEY, ANTHROPIC_API_KEY or DEEPL_AUTH_KEY"]
+                [
+                    "AI is not configured: set a provider key in the organization's settings "
+                    "(anthropicApiKey, openaiApiKey, deeplApiKey) or on the server "
+                    "(OPENAI_API_KEY, ANTHROPIC_API_KEY, DEEPL_AUTH_KEY)"
+                ]
             )
         chosen = DEFAULT_MODEL.get(provider, "")
     found = _BY_ID.get(chosen)
     if found is None:
-        provider = os.environ.get("ENTRI_AI_PROVIDER")
+        provider = org.provider or _server_provider()
         if provider not in _KEYS:
             known = ", ".join(m.id for m in MODELS)
-            raise BadRequest([f"model '{chosen}' is unknown (known: {known}; or set ENTRI_AI_PROVIDER)"])
+            raise BadRequest([f"model '{chosen}' is unknown (known: {known}; or set the organization's aiProvider)"])
         found = Model(chosen, provider, chosen)
     if found.provider not in providers:
         raise BadRequest([f"model '{found.id}' needs provider '{found.provider}', which is not configured"])

@@ -2,14 +2,16 @@
 
 `openai` (official SDK; `OPENAI_BASE_URL` also reaches Azure, Ollama, vLLM, LM Studio),
 `anthropic` (official SDK), `deepl` (official SDK). The SDKs' own retries are off (`max_retries=0`):
-the AI service and the job workers decide what to retry (errors.py). Keys come from the SDKs'
-own environment variables; they are never logged, returned or put in an error message.
+the AI service and the job workers decide what to retry (errors.py). Keys are the
+organization's (`Credentials`, from its settings) or else the SDKs' own environment variables;
+they are never logged, returned or put in an error message.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from entri.ai import prompt
@@ -21,6 +23,17 @@ from entri.ai.types import Reply, Request, Translated, Usage
 TIMEOUT_S = 120.0
 """Per provider request: LLM batches of 20 strings can take a while (Weblate uses 120 s)."""
 MAX_OUTPUT_TOKENS = 8192
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """The organization's key (and OpenAI base URL) for one provider; None = the server's."""
+
+    key: str | None = field(default=None, repr=False)
+    base_url: str | None = field(default=None, repr=False)
+
+
+SERVER_CREDENTIALS = Credentials()
 
 
 class Provider(Protocol):
@@ -62,13 +75,15 @@ class OpenAIProvider:
     name = "openai"
     token = LLM_TOKEN
 
-    def __init__(self) -> None:
+    def __init__(self, credentials: Credentials = SERVER_CREDENTIALS) -> None:
         import openai
 
-        if not os.environ.get("OPENAI_API_KEY"):
+        key = credentials.key or os.environ.get("OPENAI_API_KEY")
+        if not key:
             raise NotConfigured("OpenAI is not configured (OPENAI_API_KEY)")
         self._errors: tuple[type[Exception], ...] = (openai.OpenAIError,)
-        self._client = openai.OpenAI(max_retries=0, timeout=TIMEOUT_S)
+        # No base URL of the organization's: the SDK's own (OPENAI_BASE_URL, else OpenAI's).
+        self._client = openai.OpenAI(api_key=key, base_url=credentials.base_url, max_retries=0, timeout=TIMEOUT_S)
 
     def translate(self, request: Request) -> Reply:
         try:
@@ -92,13 +107,14 @@ class AnthropicProvider:
     name = "anthropic"
     token = LLM_TOKEN
 
-    def __init__(self) -> None:
+    def __init__(self, credentials: Credentials = SERVER_CREDENTIALS) -> None:
         import anthropic
 
-        if not os.environ.get("ANTHROPIC_API_KEY"):
+        key = credentials.key or os.environ.get("ANTHROPIC_API_KEY")
+        if not key:
             raise NotConfigured("Anthropic is not configured (ANTHROPIC_API_KEY)")
         self._errors: tuple[type[Exception], ...] = (anthropic.AnthropicError,)
-        self._client = anthropic.Anthropic(max_retries=0, timeout=TIMEOUT_S)
+        self._client = anthropic.Anthropic(api_key=key, max_retries=0, timeout=TIMEOUT_S)
 
     def translate(self, request: Request) -> Reply:
         try:
@@ -123,10 +139,10 @@ class DeepLProvider:
     name = "deepl"
     token = XML_TOKEN
 
-    def __init__(self) -> None:
+    def __init__(self, credentials: Credentials = SERVER_CREDENTIALS) -> None:
         import deepl
 
-        key = os.environ.get("DEEPL_AUTH_KEY")
+        key = credentials.key or os.environ.get("DEEPL_AUTH_KEY")
         if not key:
             raise NotConfigured("DeepL is not configured (DEEPL_AUTH_KEY)")
         self._errors: tuple[type[Exception], ...] = (deepl.DeepLException,)
@@ -182,7 +198,7 @@ def _deepl_target(language: str) -> str:
     return upper.split("-")[0]
 
 
-FACTORIES: dict[str, Callable[[], Provider]] = {
+FACTORIES: dict[str, Callable[[Credentials], Provider]] = {
     "openai": OpenAIProvider,
     "anthropic": AnthropicProvider,
     "deepl": DeepLProvider,

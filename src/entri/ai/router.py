@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy import select
 from sse_starlette import EventSourceResponse
 
@@ -15,6 +15,7 @@ from entri.auth.deps import CurrentPrincipal, scoped
 from entri.core.deps import DbSession, get_database, language_param
 from entri.core.errors import BadGateway, BadRequest
 from entri.core.permissions import Permission
+from entri.core.ratelimit import throttle
 from entri.core.schemas import ARCHIVED, ERROR_RESPONSES, ErrorOut, Responses, conflict
 from entri.jobs import events
 from entri.jobs import service as jobs
@@ -30,19 +31,28 @@ MAX_JOB_PAIRS = 100_000
 router = APIRouter(
     prefix="/projects/{project_id}/ai", tags=["AI"], responses=ERROR_RESPONSES, dependencies=[scoped("ai")]
 )
+
+
+async def batch_limit(request: Request) -> None:
+    """The AI batch routes' own limit per token or session (docs/rate-limits.md)."""
+    await throttle(request, "ai")
+
+
 UPSTREAM: Responses = {
     502: {"model": ErrorOut, "description": "The AI provider failed or its answer failed the checks"}
 }
 
 
 @router.get("/status", response_model=StatusOut, summary="Providers and models available")
-def status(project: ReadProject) -> dict[str, Any]:
-    providers = catalog.available_providers()
+def status(project: ReadProject, session: DbSession) -> dict[str, Any]:
+    """The server's providers and the organization's own (docs/settings.md)."""
+    org = service.choice_of(session, organization_id=project.organization_id)
+    providers = catalog.available_providers(org)
     return {
         "configured": bool(providers),
         "availableProviders": providers,
         "availableModels": [
-            {"id": m.id, "displayName": m.display_name, "provider": m.provider} for m in catalog.available_models()
+            {"id": m.id, "displayName": m.display_name, "provider": m.provider} for m in catalog.available_models(org)
         ],
     }
 
@@ -91,6 +101,7 @@ def translate(
     response_model=BatchOut,
     responses={**conflict(ARCHIVED), **UPSTREAM},
     summary=f"Translate up to {service.MAX_SYNC_PAIRS} key x language pairs and save them",
+    dependencies=[Depends(batch_limit)],
 )
 def translate_batch(
     body: BatchBody, project: WriteProject, session: DbSession, principal: CurrentPrincipal
@@ -144,13 +155,14 @@ def translate_batch(
     response_model=JobStarted,
     responses=conflict(ARCHIVED),
     summary="Start an AI batch as a background job",
+    dependencies=[Depends(batch_limit)],
 )
 def start_batch(
     body: BatchBody, project: WriteProject, session: DbSession, principal: CurrentPrincipal
 ) -> dict[str, Any]:
     """Without `keyIds`, every key untranslated in each language (all of them with `overwrite`)."""
     principal.require(Permission.EDIT_TRANSLATIONS)
-    catalog.resolve(body.model, project.preferred_model)  # refuse an unusable model now, not in the worker
+    service.configure(session, project=project, model=body.model)  # refuse an unusable model now, not in the worker
     languages = [language_param(lang) for lang in body.targetLanguages]
     missing = [lang for lang in languages if lang not in project.target_languages]
     if missing:

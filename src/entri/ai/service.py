@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from entri.ai import catalog, guard
-from entri.ai.providers import FACTORIES, Provider
+from entri.ai.providers import FACTORIES, SERVER_CREDENTIALS, Credentials, Provider
 from entri.ai.types import Usage
 from entri.core.actor import Actor
 from entri.core.errors import BadRequest
@@ -26,6 +26,7 @@ from entri.glossary import service as glossary
 from entri.glossary.prepared import translation_for
 from entri.keys.models import Key
 from entri.memory import matching as tm
+from entri.organizations import service as organizations
 from entri.projects.models import Project
 from entri.translations import quality
 from entri.translations import service as translations
@@ -46,8 +47,36 @@ class Result:
     saved: int = 0
 
 
-def provider_for(model: catalog.Model) -> Provider:
-    return FACTORIES[model.provider]()
+def provider_for(model: catalog.Model, credentials: Credentials = SERVER_CREDENTIALS) -> Provider:
+    return FACTORIES[model.provider](credentials)
+
+
+@dataclass(frozen=True, slots=True)
+class Configured:
+    """The model a request uses, with the organization's credentials for its provider and its
+    tone instructions (docs/settings.md: the organization's settings win over the server's)."""
+
+    model: catalog.Model
+    credentials: Credentials = field(repr=False)
+    tone: str | None = None
+
+
+def choice_of(session: Session, *, organization_id: str) -> catalog.Choice:
+    """The organization's provider, model and keyed providers, for the catalog (no key decrypted)."""
+    org = organizations.ai_settings(session, organization_id=organization_id)
+    return catalog.Choice(provider=org.provider, model=org.model, keyed=org.keyed)
+
+
+def configure(session: Session, *, project: Project, model: str | None) -> Configured:
+    """Resolve the model (request, project, organization, server) and its credentials; a 400
+    when nothing usable is configured."""
+    org = organizations.ai_settings(session, organization_id=project.organization_id)
+    chosen = catalog.resolve(
+        model, project.preferred_model, catalog.Choice(provider=org.provider, model=org.model, keyed=org.keyed)
+    )
+    key = org.key(chosen.provider)
+    base_url = org.openai_base_url() if chosen.provider == "openai" and key else None
+    return Configured(model=chosen, credentials=Credentials(key=key, base_url=base_url), tone=org.tone)
 
 
 @dataclass(slots=True)
@@ -61,12 +90,15 @@ class Plan:
     skipped: list[tuple[str, str, str]]
     policy: quality.Policy
     neighbours: tuple[dict[str, str], ...]
+    credentials: Credentials = field(default=SERVER_CREDENTIALS, repr=False)
+    tone: str | None = None
+    """The organization's tone instructions (settings `toneInstructions`)."""
 
 
 def plan(
     session: Session, *, project: Project, pairs: Sequence[tuple[Key, str]], model: str | None, overwrite: bool
 ) -> Plan:
-    chosen = catalog.resolve(model, project.preferred_model)
+    configured = configure(session, project=project, model=model)
     languages = set(project.target_languages)
     bad = sorted({language for _, language in pairs if language not in languages})
     if bad:
@@ -77,7 +109,9 @@ def plan(
         sources = _with_glossary(session, project=project, sources=sources)
         sources = _with_memory(session, project=project, sources=sources)
     return Plan(
-        model=chosen,
+        model=configured.model,
+        credentials=configured.credentials,
+        tone=configured.tone,
         project=project,
         sources=sources,
         skipped=skipped,
@@ -91,13 +125,13 @@ def execute(work: Plan, *, provider: Provider | None = None, alternatives: int =
     if not work.sources:
         return guard.Run()
     return guard.translate(
-        provider or provider_for(work.model),
+        provider or provider_for(work.model, work.credentials),
         model=work.model.id,
         policy=work.policy,
         sources=work.sources,
         source_language=work.project.source_language,
         project_description=work.project.description,
-        instructions=_instructions(work.project),
+        instructions=_instructions(work.project, work.tone),
         neighbours=work.neighbours,
         alternatives=alternatives,
     )
@@ -136,10 +170,12 @@ def translate_pairs(
     return result
 
 
-def _instructions(project: Project) -> str | None:
+def _instructions(project: Project, tone: str | None) -> str | None:
+    """The organization's tone instructions, then the project's own (`settings.ai.instructions`)."""
     settings = project.settings or {}
     found = settings.get("ai") if isinstance(settings.get("ai"), dict) else None
-    return str(found.get("instructions")) if found and found.get("instructions") else None
+    own = str(found.get("instructions")) if found and found.get("instructions") else None
+    return "\n\n".join(t for t in (tone, own) if t) or None
 
 
 def _sources(

@@ -11,6 +11,7 @@ from entri.auth.csrf import csrf_token, refuse_cross_origin, require_csrf
 from entri.auth.deps import CurrentPrincipal, session_cookie_name
 from entri.auth.schemas import AcceptInviteBody, LoginBody, MeOut
 from entri.core.deps import AppSettings, DbSession
+from entri.core.ratelimit import digest, throttle
 from entri.core.schemas import ERROR_RESPONSES, conflict
 from entri.organizations import invitations
 from entri.organizations import service as orgs
@@ -23,6 +24,24 @@ async def same_origin_only(request: Request, settings: AppSettings) -> None:
     """No session yet, so no CSRF token either: the origin check alone keeps another origin
     from signing a visitor's browser into an account of its choosing (login CSRF)."""
     refuse_cross_origin(request, settings.public_url)
+
+
+async def login_throttle(request: Request) -> None:
+    """Sign-in attempts per account and per client address (docs/rate-limits.md), counted
+    before the password hash is computed. The body is already read and cached by then."""
+    await throttle(request, "login-ip", request.client.host if request.client else "unknown")
+    try:
+        body = await request.json()
+    except ValueError:
+        return
+    email = body.get("email") if isinstance(body, dict) else None
+    if isinstance(email, str) and email.strip():
+        await throttle(request, "login", digest(orgs.normalize_email(email)))
+
+
+async def invite_throttle(request: Request) -> None:
+    """Accepting an invitation checks a password too (an existing account's): per address."""
+    await throttle(request, "login-ip", request.client.host if request.client else "unknown")
 
 
 def _me(member: Member, csrf: str | None) -> dict[str, Any]:
@@ -42,7 +61,7 @@ def _me(member: Member, csrf: str | None) -> dict[str, Any]:
     "/login",
     response_model=MeOut,
     summary="Sign in; sets an HTTP-only session cookie",
-    dependencies=[Depends(same_origin_only)],
+    dependencies=[Depends(same_origin_only), Depends(login_throttle)],
 )
 def login(body: LoginBody, response: Response, session: DbSession, settings: AppSettings) -> dict[str, Any]:
     result = service.login(
@@ -97,7 +116,7 @@ def me(request: Request, principal: CurrentPrincipal, session: DbSession, settin
     response_model=MeOut,
     responses=conflict("already a member of the inviting organization"),
     summary="Join the inviting organization with a one-time invitation token",
-    dependencies=[Depends(same_origin_only)],
+    dependencies=[Depends(same_origin_only), Depends(invite_throttle)],
 )
 def accept_invite(body: AcceptInviteBody, session: DbSession) -> dict[str, Any]:
     member = invitations.accept(session, token=body.token, password=body.password, name=body.name)

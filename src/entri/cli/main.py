@@ -26,6 +26,7 @@ def serve(
     Unless `--no-worker`, a background-job worker thread runs beside the server (docs/jobs.md)."""
     import uvicorn
 
+    from entri.core import crypto
     from entri.core.db import get_database
     from entri.core.migrate import upgrade
     from entri.jobs.registry import load_handler_modules
@@ -35,6 +36,7 @@ def serve(
     settings = get_settings()
     database = get_database(settings.resolved_database_url())
     upgrade(database)
+    crypto.server_key(settings)  # generated into the data dir on first start (docs/settings.md)
     with database.session(write=True) as session:
         created = bootstrap_if_empty(
             session, org_name=settings.org_name, email=settings.admin_email, password=settings.admin_password
@@ -82,6 +84,7 @@ def worker(
     import signal
     import threading
 
+    from entri.core import crypto
     from entri.core.db import get_database
     from entri.core.migrate import upgrade
     from entri.jobs.registry import kinds, load_handler_modules
@@ -91,6 +94,7 @@ def worker(
     settings = get_settings()
     database = get_database(settings.resolved_database_url())
     upgrade(database)
+    crypto.server_key(settings)
     load_handler_modules([settings.jobs_imports, *imports])
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

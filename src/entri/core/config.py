@@ -24,6 +24,27 @@ class Settings(BaseSettings):
     cookie_secure: bool = False
     """Off by default because `make run` serves plain HTTP on loopback; set it behind TLS."""
     public_url: str = "http://127.0.0.1:8080"
+    secret_key: str | None = None
+    """Encrypts the organizations' provider keys (docs/settings.md). Unset: a random key is
+    generated into `<data_dir>/secret.key` on first start and read from there."""
+
+    # Rate limits (docs/rate-limits.md): requests per window (60 s) per credential or client IP.
+    rate_limit_enabled: bool = True
+    rate_limit_per_minute: int = 600
+    """Per API token or session: every route."""
+    rate_limit_ip_per_minute: int = 300
+    """Per client IP, for requests without credentials (and requests whose credentials fail)."""
+    rate_limit_ai_per_minute: int = 20
+    """Per API token or session, on the AI batch routes (on top of the general limit)."""
+    rate_limit_login_per_minute: int = 10
+    """Sign-in attempts per account (e-mail address)."""
+    rate_limit_login_ip_per_minute: int = 30
+    """Sign-in and invitation-acceptance attempts per client IP."""
+    rate_limit_window_seconds: int = 60
+    """The window the limits count in; only tests change it."""
+    redis_url: str | None = None
+    """Shared rate-limit counters for several server processes (`redis://host:6379/0`); unset:
+    each process counts in memory."""
 
     # Background jobs (docs/jobs.md).
     jobs_lease_seconds: float = 30.0

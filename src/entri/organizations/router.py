@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
 
 from entri.auth.deps import CurrentPrincipal, scoped
+from entri.core import crypto
 from entri.core.clock import iso
 from entri.core.deps import AppSettings, DbSession
 from entri.core.schemas import ERROR_RESPONSES, conflict
@@ -21,6 +22,8 @@ from entri.organizations.schemas import (
     OrganizationOut,
     OrganizationUpdate,
     RoleBody,
+    TransferBody,
+    TransferOut,
 )
 from entri.projects import service as projects
 from entri.translations import recheck
@@ -35,7 +38,7 @@ def _org_out(org: Organization) -> dict[str, Any]:
         "_id": org.id,
         "name": org.name,
         "slug": org.slug,
-        "settings": org.settings or {},
+        "settings": service.public_settings(org),
         "createdAt": iso(org.created_at),
     }
 
@@ -68,9 +71,11 @@ def get_org(org_id: str, session: DbSession, principal: CurrentPrincipal) -> dic
     return _org_out(org)
 
 
-@router.patch("/{org_id}", response_model=OrganizationOut, summary="Rename, or update settings (partial)")
+@router.patch(
+    "/{org_id}", response_model=OrganizationOut, summary="Rename, or update settings (partial; docs/settings.md)"
+)
 def update_org(
-    org_id: str, body: OrganizationUpdate, session: DbSession, principal: CurrentPrincipal
+    org_id: str, body: OrganizationUpdate, session: DbSession, principal: CurrentPrincipal, settings: AppSettings
 ) -> dict[str, Any]:
     org = service.update_organization(
         session,
@@ -79,8 +84,22 @@ def update_org(
         name=body.name,
         settings=body.settings,
         recheck=_recheck_organization,
+        box=crypto.box(settings),
     )
     return _org_out(org)
+
+
+@router.post(
+    "/{org_id}/transfer-ownership",
+    response_model=TransferOut,
+    summary="Make another member the owner; the owner becomes an admin (owner only)",
+)
+def transfer_ownership(
+    org_id: str, body: TransferBody, session: DbSession, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    service.resolve_org_id(principal, org_id)
+    owner, previous = service.transfer_ownership(session, principal=principal, user_id=body.userId)
+    return {"owner": _member_out(owner), "previousOwner": _member_out(previous)}
 
 
 def _recheck_organization(session: Session, organization_id: str) -> None:
@@ -102,12 +121,25 @@ def list_members(org_id: str, session: DbSession, principal: CurrentPrincipal) -
     summary="Invite someone by e-mail; returns a one-time invitation URL",
 )
 def invite(
-    org_id: str, body: InviteBody, session: DbSession, principal: CurrentPrincipal, settings: AppSettings
+    org_id: str,
+    body: InviteBody,
+    request: Request,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    settings: AppSettings,
 ) -> dict[str, Any]:
     service.resolve_org_id(principal, org_id)
     issued = invitations.invite(session, principal=principal, email=body.email, role=body.role, name=body.name)
-    url = f"{settings.public_url.rstrip('/')}/invite/{issued.token}"
+    url = f"{_public_base(request, settings)}/invite/{issued.token}"
     return {**_invitation_out(issued.invitation), "inviteUrl": url, "inviteToken": issued.token}
+
+
+def _public_base(request: Request, settings: AppSettings) -> str:
+    """`ENTRI_PUBLIC_URL` when it is set, else the URL this request came to (the server's own
+    default, `http://127.0.0.1:8080`, would send an invitee on another machine nowhere)."""
+    if "public_url" in settings.model_fields_set:
+        return settings.public_url.rstrip("/")
+    return str(request.base_url).rstrip("/")
 
 
 @router.get("/{org_id}/invitations", response_model=list[InvitationOut], summary="Pending invitations (plain array)")

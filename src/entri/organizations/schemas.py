@@ -90,6 +90,52 @@ class InviteOut(InvitationOut):
     inviteToken: str
 
 
+class TransferBody(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"userId": "user_k3q9vwxr2lmt8ybn4hcj"}]})
+
+    userId: str = Field(min_length=1, max_length=64, description="A member of the organization: the new owner")
+
+
+class TransferOut(ResponseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "owner": {
+                        "userId": "user_k3q9vwxr2lmt8ybn4hcj",
+                        "name": "Camille Dubois",
+                        "email": "camille@acme.com",
+                        "role": "owner",
+                        "joinedAt": "2025-03-06T15:20:11.042Z",
+                    },
+                    "previousOwner": {
+                        "userId": "user_xyz",
+                        "name": "Alice Martin",
+                        "email": "alice@acme.com",
+                        "role": "admin",
+                        "joinedAt": "2025-03-01T09:00:00.000Z",
+                    },
+                }
+            ]
+        }
+    )
+
+    owner: MemberOut
+    previousOwner: MemberOut = Field(description="Now an admin")
+
+
+_SETTINGS_EXAMPLE: dict[str, Any] = {
+    "defaultSourceLanguage": "en",
+    "defaultTranslationWorkflow": "translate-then-review",
+    "aiProvider": "anthropic",
+    "aiModel": "claude-sonnet-4-6",
+    "anthropicApiKey": "sk-…abcd",
+    "toneInstructions": "Professional, friendly, avoid jargon",
+    "aiConcurrency": 4,
+    "tm": {"captureApproved": True, "captureAi": True, "captureImport": True},
+}
+
+
 class OrganizationOut(ResponseModel):
     model_config = ConfigDict(
         json_schema_extra={
@@ -98,7 +144,7 @@ class OrganizationOut(ResponseModel):
                     "_id": "org_789xyz",
                     "name": "Acme Inc",
                     "slug": "acme-inc",
-                    "settings": {},
+                    "settings": _SETTINGS_EXAMPLE,
                     "createdAt": "2025-03-01T09:00:00.000Z",
                 }
             ]
@@ -108,20 +154,30 @@ class OrganizationOut(ResponseModel):
     id: str = Field(alias="_id")
     name: str
     slug: str
-    settings: dict[str, Any]
+    settings: dict[str, Any] = Field(
+        description="Defaults filled in; provider keys and openaiBaseUrl only as a masked preview (docs/settings.md)"
+    )
     createdAt: str
 
 
 class OrganizationUpdate(PatchModel):
     model_config = ConfigDict(
         json_schema_extra={
-            "examples": [{"settings": {"toneInstructions": "Friendly", "checks": {"severities": {"urls": "error"}}}}]
+            "examples": [
+                {"settings": {"toneInstructions": "Friendly", "checks": {"severities": {"urls": "error"}}}},
+                {"settings": {"aiProvider": "openai", "openaiApiKey": "sk-proj-…", "tm": {"captureAi": False}}},
+            ]
         }
     )
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     settings: dict[str, Any] | None = Field(
         default=None,
-        description="Partial: objects merge key by key, null removes a key. Fields: defaultSourceLanguage, "
-        "aiProvider, defaultTranslationWorkflow, toneInstructions, checks (docs/checks.md).",
+        description="Partial: objects merge key by key; null clears a field that can be empty (aiProvider, "
+        "aiModel, toneInstructions, checks, the provider keys, openaiBaseUrl) and is a 400 for any other. Fields: "
+        "defaultSourceLanguage, defaultTranslationWorkflow (translate-only | translate-then-review | "
+        "translate-review-approve), aiProvider (anthropic | openai | deepl | memory), aiModel, "
+        "anthropicApiKey, openaiApiKey, openaiBaseUrl, deeplApiKey (write-only, stored encrypted, shown "
+        "masked), toneInstructions, checks (docs/checks.md), tm {captureApproved, captureAi, captureImport}, "
+        "aiConcurrency (1-32). See docs/settings.md.",
     )

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from entri.checks import settings as check_settings
+from entri.core import crypto
 from entri.core.actor import Actor
 from entri.core.clock import utcnow
 from entri.core.errors import BadRequest, Conflict, Forbidden, NotFound
@@ -20,8 +20,9 @@ from entri.core.ids import new_id
 from entri.core.permissions import RANK, Permission, Role
 from entri.core.principal import Principal
 from entri.core.security import hash_password
-from entri.core.settings_merge import merged
+from entri.organizations import settings as org_settings
 from entri.organizations.models import Membership, Organization, User
+from entri.organizations.settings import AiSettings, TmCapture
 
 
 def _slugify(name: str) -> str:
@@ -79,17 +80,6 @@ def settings_of(session: Session, *, organization_id: str) -> dict[str, Any]:
     return dict(found) if isinstance(found, dict) else {}
 
 
-ORGANIZATION_SETTINGS: dict[str, type] = {
-    "defaultSourceLanguage": str,
-    "aiProvider": str,
-    "defaultTranslationWorkflow": str,
-    "toneInstructions": str,
-    "checks": dict,
-}
-"""The settings an organization has, with their JSON type (docs/checks.md for `checks`)."""
-MAX_SETTING_TEXT = 5000
-
-
 def update_organization(
     session: Session,
     *,
@@ -98,28 +88,34 @@ def update_organization(
     name: str | None = None,
     settings: dict[str, Any] | None = None,
     recheck: Callable[[Session, str], object] | None = None,
+    box: crypto.SecretBox | None = None,
 ) -> Organization:
-    """Rename and/or merge settings (core/settings_merge.py). `recheck` re-checks the
-    organization's translations, in this transaction, when the check settings change."""
+    """Rename and/or merge settings (organizations/settings.py, docs/settings.md); commits.
+    `recheck` re-checks the organization's translations, in this transaction, when the check
+    settings change. A change publishes `settings.updated` with the changed paths (never a
+    value: some are secrets)."""
     principal.require(Permission.MANAGE_SETTINGS)
-    org = get_organization(session, organization_id=organization_id)
+    org = session.scalar(select(Organization).where(Organization.id == organization_id).with_for_update())
+    if org is None:
+        raise NotFound("Organization not found")
     old_checks = (org.settings or {}).get("checks")
-    if name is not None:
+    changed: list[str] = []
+    if name is not None and name != org.name:
         org.name = name
+        changed.append("name")
     if settings is not None:
-        new = merged(org.settings, settings)
-        problems = _settings_problems(new)
-        if problems:
-            raise BadRequest(problems)
-        org.settings = new
+        applied = org_settings.apply(org.settings, settings, box=box or crypto.box())
+        org.settings = applied.settings
+        changed += applied.changed
+    if not changed:
+        session.rollback()
+        return get_organization(session, organization_id=organization_id)
     org.updated_at = utcnow()
     if recheck is not None and (org.settings or {}).get("checks") != old_checks:
         session.flush()
         recheck(session, org.id)
-    changed = (["name"] if name is not None else []) + sorted(settings or {})
-    if changed:
-        # Names only, never values: some settings are secrets (provider keys).
-        _announce(session, principal, "settings.updated", "organization", org.id, {"changed": changed})
+    # Names only, never values: some settings are secrets (provider keys).
+    _announce(session, principal, "settings.updated", "organization", org.id, {"changed": changed})
     session.commit()
     return org
 
@@ -161,19 +157,20 @@ def _announce(
     )
 
 
-def _settings_problems(settings: dict[str, Any]) -> list[str]:
-    problems: list[str] = []
-    for name, value in settings.items():
-        expected = ORGANIZATION_SETTINGS.get(name)
-        if expected is None:
-            problems.append(f"settings: unknown field '{name}' (allowed: {', '.join(ORGANIZATION_SETTINGS)})")
-        elif not isinstance(value, expected):
-            problems.append(f"settings.{name} must be {'an object' if expected is dict else 'a string'}")
-        elif isinstance(value, str) and len(value) > MAX_SETTING_TEXT:
-            problems.append(f"settings.{name} is longer than {MAX_SETTING_TEXT} characters")
-    if isinstance(settings.get("checks"), dict):
-        problems += check_settings.problems(settings["checks"], where="settings.checks", for_project=False)
-    return problems
+def public_settings(org: Organization) -> dict[str, Any]:
+    """The settings as the API shows them: defaults filled in, secrets masked."""
+    return org_settings.public(org.settings)
+
+
+def ai_settings(session: Session, *, organization_id: str, box: crypto.SecretBox | None = None) -> AiSettings:
+    """The organization's AI provider, model, keys (decrypted on use), concurrency and tone;
+    one primary-key read."""
+    return org_settings.ai_settings(settings_of(session, organization_id=organization_id), box=box or crypto.box())
+
+
+def tm_capture(session: Session, *, organization_id: str) -> TmCapture:
+    """Which writes the organization's translation memory remembers (settings `tm`)."""
+    return org_settings.tm_capture(settings_of(session, organization_id=organization_id))
 
 
 def resolve_org_id(principal: Principal, org_id: str) -> str:
@@ -282,6 +279,73 @@ def change_role(session: Session, *, principal: Principal, user_id: str, role: R
     _announce(session, principal, "member.role_changed", "member", user_id, data)
     session.commit()
     return member
+
+
+def transfer_ownership(session: Session, *, principal: Principal, user_id: str) -> tuple[Member, Member]:
+    """Make member `user_id` the owner and the caller (the owner) an admin; commits.
+    Returns (new owner, previous owner). Both memberships are locked first, so two transfers
+    at once cannot leave two owners."""
+    principal.require(Permission.OWNER_ONLY)
+    if principal.user_id is None:
+        raise Forbidden("Only the owner, signed in, can transfer ownership")
+    if user_id == principal.user_id:
+        raise BadRequest(["userId: you already own this organization"])
+    rows = {
+        m.user_id: m
+        for m in session.scalars(
+            select(Membership)
+            .where(
+                Membership.organization_id == principal.organization_id,
+                Membership.user_id.in_([principal.user_id, user_id]),
+            )
+            .order_by(Membership.user_id)
+            .with_for_update()
+        )
+    }
+    mine, theirs = rows.get(principal.user_id), rows.get(user_id)
+    if mine is None or mine.role != Role.OWNER.value:
+        raise Forbidden("Only the owner can transfer ownership")
+    target = session.get(User, user_id) if theirs is not None else None
+    if theirs is None or target is None:
+        raise BadRequest([f"userId: '{user_id}' is not a member of this organization"])
+    previous_role = theirs.role
+    theirs.role, mine.role = Role.OWNER.value, Role.ADMIN.value
+    me = session.get(User, principal.user_id)
+    assert me is not None
+    actor = Actor.of(principal)
+    publish(
+        session,
+        [
+            Event(
+                name="member.role_changed",
+                organization_id=principal.organization_id,
+                actor=actor,
+                target_type="member",
+                target_id=user_id,
+                data={
+                    "userId": user_id,
+                    "previousRole": previous_role,
+                    "role": Role.OWNER.value,
+                    "reason": "ownership transferred",
+                },
+            ),
+            Event(
+                name="member.role_changed",
+                organization_id=principal.organization_id,
+                actor=actor,
+                target_type="member",
+                target_id=principal.user_id,
+                data={
+                    "userId": principal.user_id,
+                    "previousRole": Role.OWNER.value,
+                    "role": Role.ADMIN.value,
+                    "reason": "ownership transferred",
+                },
+            ),
+        ],
+    )
+    session.commit()
+    return Member(user=target, membership=theirs), Member(user=me, membership=mine)
 
 
 def remove_member(session: Session, *, principal: Principal, user_id: str) -> None:

@@ -9,6 +9,8 @@ Captured:
 Not captured: plain edits (`translated`, `reviewed`), TM fills (they came from the memory),
 plural keys (their forms do not pair one-to-one across languages), source-language values.
 The source text is the one the same write sets, else the stored one (one read per 900 keys).
+The organization's `tm` settings switch each origin off (`captureApproved`, `captureAi`,
+`captureImport`; docs/settings.md): read once per write, and only when something would be captured.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from sqlalchemy.orm import Session
 from entri.checks.base import Severity
 from entri.core.vocabularies import Action, Source, Status
 from entri.memory.capture import Origin, Segment, capture
+from entri.organizations import service as organizations
+from entri.organizations.settings import TmCapture
 from entri.translations.changes import Change, ProjectLike
 from entri.translations.models import Translation
 
@@ -51,10 +55,22 @@ def _stored_sources(session: Session, *, language: str, key_ids: Sequence[str]) 
     return found
 
 
+def _allowed(rules: TmCapture, origin: Origin) -> bool:
+    if origin is Origin.HUMAN:
+        return rules.approved
+    if origin is Origin.IMPORT:
+        return rules.imported
+    return rules.ai
+
+
 def after_write(session: Session, *, project: ProjectLike, changes: Sequence[Change]) -> None:
     """Remember the approved and AI-made values of `changes` in the organization's memory."""
     source_language = project.source_language
     wanted = [(c, o) for c in changes if c.language != source_language and (o := _origin(c)) is not None]
+    if not wanted:
+        return
+    rules = organizations.tm_capture(session, organization_id=project.organization_id)
+    wanted = [(c, o) for c, o in wanted if _allowed(rules, o)]
     if not wanted:
         return
     sources = {
