@@ -96,6 +96,8 @@ class Server:
     url: str
     token: str
     behaviour: Behaviour
+    env: dict[str, str]
+    """ENTRI_* settings of the server (its data dir, its database): what `entri admin` needs."""
 
     def http(self, token: str | None = None) -> httpx.Client:
         return httpx.Client(base_url=self.url, headers={"X-API-Key": token or self.token}, timeout=60)
@@ -112,10 +114,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     try:
         with provider() as (fake_url, behaviour):
             env["OPENAI_BASE_URL"] = fake_url + "/v1"
-            with serving(tmp_path_factory.mktemp("server"), **env) as (url, lines):
+            data_dir = tmp_path_factory.mktemp("server")
+            with serving(data_dir, **env) as (url, lines):
                 token = re.search(r"API token:\s+(entri_\S+)", "".join(lines))
                 assert token is not None, "".join(lines)
-                yield Server(url, token.group(1), behaviour)
+                settings = {k: v for k, v in env.items() if k.startswith("ENTRI_")}
+                yield Server(url, token.group(1), behaviour, {**settings, "ENTRI_DATA_DIR": str(data_dir)})
     finally:
         if base:
             _drop(env["ENTRI_DATABASE_URL"])

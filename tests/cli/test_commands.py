@@ -254,3 +254,15 @@ def test_both_entry_points_are_the_same_app(cli: Cli) -> None:
     ):
         shown = cli(alias, "--help")
         assert shown.code == 0 and flag in shown.out, alias
+
+
+def test_init_asks_when_not_told(cli: Cli) -> None:
+    laravel_repo(cli.cwd)
+    asked = cli("init", stdin="y\nValidation messages\n")
+    assert asked.code == 0, asked
+    assert "lang/{lang}/validation.php  [php-array]  en, fr (2 file(s))" in asked.out
+    project_id = asked.out.split("Created project Validation messages (")[1].split(")")[0]
+    with cli.server.http() as http:
+        project = http.get(f"/api/projects/{project_id}").json()
+    assert (project["sourceLanguage"], project["targetLanguages"]) == ("en", ["fr"])
+    assert f'project_id: "{project_id}"' in (cli.cwd / ".nt3.yml").read_text()

@@ -75,6 +75,7 @@ def test_dry_run_writes_nothing_and_matches_what_push_then_does(cli: Cli) -> Non
         "old": ":attribute doit être accepté.",
         "new": ":attribute doit absolument être accepté.",
         "oldStatus": "approved",
+        "newStatus": None,
     }
     assert changes[("fr", "active_url")]["old"] == ":attribute n'est pas une URL valide."
     assert _state(cli.server, project_id) == before

@@ -61,6 +61,7 @@ def test_a_dry_run_reports_every_new_key_and_writes_nothing(tenant, client):
             "old": None,
             "new": "Hello",
             "newStatus": "translated",
+            "oldStatus": None,
         },
         {
             "key": "farewell",
@@ -69,6 +70,7 @@ def test_a_dry_run_reports_every_new_key_and_writes_nothing(tenant, client):
             "old": None,
             "new": "Goodbye",
             "newStatus": "translated",
+            "oldStatus": None,
         },
         {
             "key": "thanks",
@@ -77,6 +79,7 @@ def test_a_dry_run_reports_every_new_key_and_writes_nothing(tenant, client):
             "old": None,
             "new": "Thanks",
             "newStatus": "translated",
+            "oldStatus": None,
         },
     ]
     assert snapshot(client, tenant.headers, project_id, ["en", "fr"]) == before
@@ -106,6 +109,7 @@ def test_dry_run_lists_added_updated_and_skipped_values_and_matches_the_real_imp
             "old": "Bonjour",
             "new": "Salut",
             "oldStatus": "translated",
+            "newStatus": None,
         },
         "thanks": {
             "key": "thanks",
@@ -114,6 +118,7 @@ def test_dry_run_lists_added_updated_and_skipped_values_and_matches_the_real_imp
             "old": None,
             "new": "Merci",
             "newStatus": "translated",
+            "oldStatus": None,
         },
         "extra": {
             "key": "extra",
@@ -122,6 +127,7 @@ def test_dry_run_lists_added_updated_and_skipped_values_and_matches_the_real_imp
             "old": None,
             "new": "En plus",
             "newStatus": "translated",
+            "oldStatus": None,
         },
     }
     assert (plain["imported"], plain["created"], plain["skipped"]) == (2, 1, 2)
@@ -168,6 +174,7 @@ def test_protect_reviewed_keeps_reviewed_and_approved_values_and_counts_conflict
         "old": "Bonjour",
         "new": "Salut",
         "oldStatus": "approved",
+        "newStatus": None,
     }
     assert _by_key(dry)["thanks"]["action"] == "updated"
     assert "farewell" not in _by_key(dry)

@@ -186,7 +186,9 @@ def create_user(
 def create_token(
     email: str = typer.Option(..., "--email", help="The member the token acts for"),
     name: str = typer.Option("CLI token", "--name"),
-    role: str = typer.Option("developer", "--role", help="admin | developer | translator | reviewer | viewer"),
+    role: str | None = typer.Option(
+        None, "--role", help="admin | developer | translator | reviewer | viewer (default: the member's, owner: admin)"
+    ),
     project: str | None = typer.Option(None, "--project", help="Limit the token to one project"),
     scopes: list[str] = typer.Option([], "--scope", help="e.g. translations:read (repeatable; none = all)"),
     expires_days: int | None = typer.Option(None, "--expires-days", min=1),
@@ -204,6 +206,7 @@ def create_token(
         membership = orgs.membership_of(session, organization_id=org_id, user_id=user.id) if user else None
         if user is None or membership is None:
             raise CliError(f"{email} is not a member of {org_id}")
+        role = role or (Role.ADMIN.value if membership.role == Role.OWNER.value else membership.role)
         if role not in {r.value for r in Role} or RANK[Role(role)] > RANK[Role(membership.role)]:
             raise CliError(f"role must be a role at most the member's own ({membership.role})")
         expires = utcnow() + timedelta(days=expires_days) if expires_days else None

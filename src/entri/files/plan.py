@@ -78,7 +78,16 @@ class Report:
         if item is not None and item["action"] in ("created", "added"):
             item["new"] = new  # a later occurrence in the same file: the last value wins
             return
-        self.items[ident] = {"key": ident[1], "namespace": ident[0], "action": action, "old": old, "new": new, **extra}
+        self.items[ident] = {
+            "key": ident[1],
+            "namespace": ident[0],
+            "action": action,
+            "old": old,
+            "new": new,
+            "oldStatus": None,
+            "newStatus": None,
+            **extra,
+        }
 
     def as_list(self) -> list[dict[str, Any]]:
         return list(self.items.values())

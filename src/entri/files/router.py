@@ -62,14 +62,31 @@ class ImportBody(RequestModel):
     )
 
 
+_CHANGE: dict[str, Any] = {
+    "key": "nav.home",
+    "namespace": "",
+    "action": "conflict",
+    "old": "Accueil",
+    "new": "Page d'accueil",
+    "oldStatus": "approved",
+    "newStatus": None,
+}
+
+
 class ImportChange(ResponseModel):
+    """One key of a dry run (docs/import-export.md, "Dry run"): `created` (a new key), `added`
+    (a first value in this language), `updated`, `conflict` (a reviewed value kept by
+    `protectReviewed`) or `skipped` (a differing value kept without `overwrite`)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_CHANGE]})
+
     key: str
     namespace: str
     action: Literal["created", "added", "updated", "conflict", "skipped"]
     old: str | dict[str, str] | None = Field(description="The stored value (plural forms for a plural key)")
     new: str | dict[str, str] | None = Field(description="The file's value")
-    oldStatus: str | None = None
-    newStatus: str | None = None
+    oldStatus: str | None
+    newStatus: str | None
 
 
 class ImportOut(ResponseModel):
@@ -81,12 +98,34 @@ class ImportOut(ResponseModel):
                     "created": 1,
                     "updated": 1,
                     "skipped": 0,
-                    "conflicts": 0,
+                    "conflicts": 1,
                     "errors": [],
                     "warnings": [],
                     "checks": {"placeholders": 1},
                     "language": "fr",
                     "format": "json-nested",
+                    "dryRun": True,
+                    "changes": [
+                        {
+                            **_CHANGE,
+                            "key": "nav.about",
+                            "action": "created",
+                            "old": None,
+                            "new": "À propos",
+                            "oldStatus": None,
+                            "newStatus": "translated",
+                        },
+                        {
+                            **_CHANGE,
+                            "key": "nav.files",
+                            "action": "updated",
+                            "old": "Fichier",
+                            "new": "Fichiers",
+                            "oldStatus": "translated",
+                            "newStatus": "translated",
+                        },
+                        _CHANGE,
+                    ],
                 }
             ]
         }
@@ -104,8 +143,8 @@ class ImportOut(ResponseModel):
     )
     language: str
     format: str
-    dryRun: bool | None = None
-    changes: list[ImportChange] | None = Field(default=None, description="Only in a dry run")
+    dryRun: bool | None = Field(default=None, description="`true` in a dry run; absent otherwise")
+    changes: list[ImportChange] | None = Field(default=None, description="Only in a dry run: key by key")
 
 
 @router.get(

@@ -55,9 +55,20 @@ class JobOut(ResponseModel):
     updatedAt: str
 
 
+_ITEM: dict[str, Any] = {
+    "seq": 7,
+    "state": "failed",
+    "payload": {"keyId": "key_abc123def456ghi789jk", "language": "fr"},
+    "reason": "placeholders: missing placeholder {name}",
+    "attempts": 2,
+}
+
+
 class JobItemOut(ResponseModel):
     """One item of a job: its `payload` as enqueued (an AI batch: `{keyId, language}`), its
     `state` (pending | done | failed | skipped) and, when failed or skipped, the `reason`."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_ITEM]})
 
     seq: int
     state: str
@@ -67,5 +78,11 @@ class JobItemOut(ResponseModel):
 
 
 class JobItemPage(ResponseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"data": [_ITEM], "meta": {"page": 1, "limit": 50, "total": 1, "totalPages": 1}}]
+        }
+    )
+
     data: list[JobItemOut]
     meta: Meta
