@@ -31,7 +31,8 @@ def test_login_logout_and_where_the_token_comes_from(cli: Cli) -> None:
     assert refused.code == 1 and "401" in _one_error_line(refused)
     assert not (cli.home / ".nt3" / "config.json").exists()
 
-    saved = cli("login", "-t", token, "-u", cli.server.url, **no_env)
+    assert cli("login", stdin="\n", **no_env).code == 1  # nothing piped, no terminal to ask on
+    saved = cli("login", "-u", cli.server.url, stdin=token + "\n", **no_env)  # piped, as CI does
     assert saved.code == 0, saved
     config = cli.home / ".nt3" / "config.json"
     assert json.loads(config.read_text()) == {"token": token, "api_url": cli.server.url}

@@ -5,6 +5,7 @@ and does not revoke the token on the server (entri-api.md §6.1)."""
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import typer
@@ -29,7 +30,13 @@ from entri.cli.output import Output
 
 def login(*, token: str | None, api_url: str | None, local: bool, out: Output) -> int:
     if token is None:
-        token = typer.prompt("API token (entri_…)", hide_input=True)
+        # Piped (`echo "$TOKEN" | nt3 login`): one line, no prompt; a terminal: hidden input.
+        if sys.stdin.isatty():
+            token = typer.prompt("API token (entri_…)", hide_input=True)
+        else:
+            token = sys.stdin.readline().strip()
+            if not token:
+                raise CliError("no token: give -t TOKEN, or pipe it on stdin")
     token = check_token_shape(token)
     url = (api_url or credentials().api_url).rstrip("/")
     who = None
