@@ -42,6 +42,7 @@ def test_first_import_creates_keys_and_reports_every_field(tenant, client):
         "created": 2,
         "updated": 0,
         "skipped": 0,
+        "conflicts": 0,
         "errors": [],
         "warnings": [],
         "checks": {},

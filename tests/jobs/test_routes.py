@@ -150,3 +150,32 @@ def test_stream_final_events(tenant: Tenant, client: TestClient, register: Regis
     client.post(f"/api/projects/{project_id}/jobs/{cancelled}/cancel", headers=tenant.headers)
     events = _events(client, f"/api/projects/{project_id}/jobs/{cancelled}/stream", tenant.headers)
     assert [(name, data["status"]) for _, name, data in events] == [("cancelled", "cancelled")]
+
+
+def test_items_lists_a_jobs_items_by_state_with_reasons(
+    tenant: Tenant, client: TestClient, register: Register, job_settings: Settings
+) -> None:
+    def some_fail(ctx: JobContext, items: Sequence[Item]) -> None:
+        for item in items:
+            if item.payload["n"] % 3 == 0:
+                ctx.failed(item.seq, f"number {item.payload['n']} refused")
+            else:
+                ctx.done(item.seq)
+
+    project_id = _project(tenant)
+    job_id = register(some_fail).enqueue([{"n": n} for n in range(1, 11)], project_id=project_id)
+    run_until_final(tenant.database, job_settings, job_id)
+    url = f"/api/projects/{project_id}/jobs/{job_id}/items"
+
+    failed = client.get(url, params={"state": "failed", "limit": 2}, headers=tenant.headers).json()
+    assert failed["meta"] == {"page": 1, "limit": 2, "total": 3, "totalPages": 2}
+    assert [(i["payload"], i["state"], i["reason"]) for i in failed["data"]] == [
+        ({"n": 3}, "failed", "number 3 refused"),
+        ({"n": 6}, "failed", "number 6 refused"),
+    ]
+    second = client.get(url, params={"state": "failed", "limit": 2, "page": 2}, headers=tenant.headers).json()
+    assert [i["payload"]["n"] for i in second["data"]] == [9]
+    everything = client.get(url, headers=tenant.headers).json()
+    assert everything["meta"]["total"] == 10
+    assert [i["state"] for i in everything["data"]].count("done") == 7
+    assert_error(client.get(url, params={"state": "lost"}, headers=tenant.headers), 400)

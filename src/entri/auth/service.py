@@ -67,6 +67,12 @@ def logout(session: Session, *, cookie_value: str) -> None:
     session.commit()
 
 
+def end_sessions(session: Session, *, user_id: str) -> int:
+    """Sign the user out of every browser (after a password reset); how many sessions ended."""
+    result = session.execute(delete(AuthSession).where(AuthSession.user_id == user_id))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def resolve_session(session: Session, *, cookie_value: str) -> tuple[User, Membership] | None:
     row = session.scalar(select(AuthSession).where(AuthSession.token_hash == hash_token(cookie_value)))
     if row is None or row.expires_at <= utcnow():

@@ -168,8 +168,11 @@ def import_file(
     data: bytes,
     namespace: str | None = None,
     overwrite: bool = False,
+    protect_reviewed: bool = False,
+    dry_run: bool = False,
 ) -> ImportResult:
-    """Import the file `data` (its bytes: see `decode_content`)."""
+    """Import the file `data` (its bytes: see `decode_content`). `protect_reviewed` and
+    `dry_run`: see writer.py and plan.py."""
     principal.require(Permission.IMPORT_EXPORT)
     require_language(project, language)
     options: dict[str, Any] = {
@@ -180,6 +183,8 @@ def import_file(
         "data": data,
         "namespace": namespace,
         "overwrite": overwrite,
+        "protect_reviewed": protect_reviewed,
+        "dry_run": dry_run,
     }
     # Several objects per entry, none of them cyclic (formats/gcpause.py); the few cycles the
     # database layer leaves are collected after each chunk (writer.py).
@@ -214,14 +219,20 @@ def _repeated_keys(planned: list[Planned]) -> list[str]:
 
 
 def summary(result: ImportResult, *, language: str, format_id: str) -> dict[str, Any]:
-    return {
+    """The response body; a dry run adds `dryRun: true` and its per-key `changes`."""
+    body = {
         "imported": result.imported,
         "created": result.created,
         "updated": result.updated,
         "skipped": result.skipped,
+        "conflicts": result.conflicts,
         "errors": result.errors,
         "warnings": result.warnings,
         "checks": dict(sorted(result.checks.items())),
         "language": language,
         "format": format_id,
     }
+    if result.changes is not None:
+        body["dryRun"] = True
+        body["changes"] = result.changes
+    return body

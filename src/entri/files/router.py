@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Coroutine, MutableMapping
 from typing import Annotated, Any, Literal
 
@@ -46,9 +47,46 @@ class ImportBody(RequestModel):
     )
     namespace: str | None = Field(default=None, max_length=255)
     overwrite: bool = False
+    protectReviewed: bool = Field(
+        default=False,
+        description="With `overwrite`, leave reviewed and approved values alone; each one whose value "
+        "differs from the file's counts in `conflicts`.",
+    )
+    dryRun: bool = Field(
+        default=False,
+        description="Do everything and write nothing: the answer adds `changes`, what the import "
+        'would do key by key (docs/import-export.md, "Dry run").',
+    )
     contentEncoding: Literal["text", "base64"] = Field(
         default="text", description="`base64` sends the file's exact bytes (any format; always for `mo`)."
     )
+
+
+_CHANGE: dict[str, Any] = {
+    "key": "nav.home",
+    "namespace": "",
+    "action": "conflict",
+    "old": "Accueil",
+    "new": "Page d'accueil",
+    "oldStatus": "approved",
+    "newStatus": None,
+}
+
+
+class ImportChange(ResponseModel):
+    """One key of a dry run (docs/import-export.md, "Dry run"): `created` (a new key), `added`
+    (a first value in this language), `updated`, `conflict` (a reviewed value kept by
+    `protectReviewed`) or `skipped` (a differing value kept without `overwrite`)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_CHANGE]})
+
+    key: str
+    namespace: str
+    action: Literal["created", "added", "updated", "conflict", "skipped"]
+    old: str | dict[str, str] | None = Field(description="The stored value (plural forms for a plural key)")
+    new: str | dict[str, str] | None = Field(description="The file's value")
+    oldStatus: str | None
+    newStatus: str | None
 
 
 class ImportOut(ResponseModel):
@@ -60,11 +98,34 @@ class ImportOut(ResponseModel):
                     "created": 1,
                     "updated": 1,
                     "skipped": 0,
+                    "conflicts": 1,
                     "errors": [],
                     "warnings": [],
                     "checks": {"placeholders": 1},
                     "language": "fr",
                     "format": "json-nested",
+                    "dryRun": True,
+                    "changes": [
+                        {
+                            **_CHANGE,
+                            "key": "nav.about",
+                            "action": "created",
+                            "old": None,
+                            "new": "À propos",
+                            "oldStatus": None,
+                            "newStatus": "translated",
+                        },
+                        {
+                            **_CHANGE,
+                            "key": "nav.files",
+                            "action": "updated",
+                            "old": "Fichier",
+                            "new": "Fichiers",
+                            "oldStatus": "translated",
+                            "newStatus": "translated",
+                        },
+                        _CHANGE,
+                    ],
                 }
             ]
         }
@@ -74,6 +135,7 @@ class ImportOut(ResponseModel):
     created: int
     updated: int
     skipped: int
+    conflicts: int = Field(description="Reviewed or approved values left alone (`protectReviewed`)")
     errors: list[str]
     warnings: list[str]
     checks: dict[str, int] = Field(
@@ -81,6 +143,8 @@ class ImportOut(ResponseModel):
     )
     language: str
     format: str
+    dryRun: bool | None = Field(default=None, description="`true` in a dry run; absent otherwise")
+    changes: list[ImportChange] | None = Field(default=None, description="Only in a dry run: key by key")
 
 
 @router.get(
@@ -168,6 +232,8 @@ def import_file(
         data=data,
         namespace=body.namespace,
         overwrite=body.overwrite,
+        protect_reviewed=body.protectReviewed,
+        dry_run=body.dryRun,
     )
     return imports.summary(result, language=body.language, format_id=body.format)
 
@@ -178,6 +244,7 @@ router.add_api_route(
     methods=["POST"],
     dependencies=[scoped("import")],
     response_model=ImportOut,
+    response_model_exclude_unset=True,
     responses=conflict(ARCHIVED),
     summary="Import a file (all or nothing)",
     route_class_override=ImportRoute,
@@ -188,7 +255,10 @@ router.add_api_route(
     "/export/{language}",
     dependencies=[scoped("export")],
     response_class=Response,
-    responses={200: {"content": {"application/octet-stream": {}}, "description": "The file"}},
+    responses={
+        200: {"content": {"application/octet-stream": {}}, "description": "The file, with its `ETag`"},
+        304: {"description": "`If-None-Match` names the file's current `ETag`: unchanged, no body"},
+    },
     summary="Export one language as a file",
 )
 def export_file(
@@ -217,6 +287,9 @@ def export_file(
         exclude=exclude,
         max_entries=request.app.state.settings.export_max_entries,
     )
+    tag = etag_of(exported.content)
+    if etag_matches(request.headers.get("if-none-match"), tag):
+        return Response(status_code=304, headers={"ETag": tag})  # nothing exported: no event
     session.close()  # the read is over; the event goes in on a write session of its own
     with get_database(request).session(write=True) as write:
         exports.announce(
@@ -231,7 +304,23 @@ def export_file(
     headers = {
         "Content-Disposition": f'attachment; filename="{exported.filename}"',
         "X-Total-Keys": str(exported.total_keys),
+        "ETag": tag,
     }
     if exported.truncated:
         headers["X-Export-Truncated"] = "true"
     return Response(content=exported.content, media_type="application/octet-stream", headers=headers)
+
+
+def etag_of(content: bytes) -> str:
+    """A strong ETag: the file's SHA-256 (an export is a pure function of the data, so equal
+    bytes are the same representation whatever changed and changed back meanwhile)."""
+    return '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+
+
+def etag_matches(header: str | None, tag: str) -> bool:
+    """`If-None-Match` (RFC 9110 13.1.2): `*`, or a list of tags compared weakly (a `W/` prefix
+    is ignored)."""
+    if not header:
+        return False
+    candidates = [part.strip() for part in header.split(",")]
+    return any(c == "*" or c.removeprefix("W/") == tag for c in candidates)

@@ -25,6 +25,7 @@ from entri.core.db import refresh_statistics_after, retry_transient
 from entri.core.events import Event, publish
 from entri.core.principal import Principal
 from entri.core.vocabularies import Action, Source
+from entri.files.plan import ChunkPlan, Report, protect_reviewed, read_states, report_chunk
 from entri.files.templates import save_template
 from entri.formats.catalog import Entry
 from entri.keys import service as keys
@@ -52,6 +53,10 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     checks: dict[str, int] = field(default_factory=dict)
     """How many imported values fail each quality check, by check id."""
+    conflicts: int = 0
+    """Reviewed or approved values left alone by an import protecting them (not in `skipped`)."""
+    changes: list[dict[str, Any]] | None = None
+    """A dry run's per-key report (files/plan.py); None for a real import."""
 
 
 def _is_plural(entry: Entry) -> bool:
@@ -78,15 +83,20 @@ def _apply(
     unique: bool,
     namespace: str | None,
     overwrite: bool,
+    protect_reviewed: bool = False,
+    dry_run: bool = False,
 ) -> ImportResult:
     """One transaction: the project's key creators queue behind this import (`lock_for_keys`),
     then each chunk creates its new keys and writes its values through the write path.
 
     `unique`: no two entries name the same key. Then, in a project that had no key when the
     lock was taken, every entry's key is new and no chunk needs to look keys up.
+    `protect_reviewed`: an overwrite leaves reviewed and approved values alone (plan.py).
+    `dry_run`: everything is done, reported key by key, and rolled back.
     """
     actor = Actor.of(principal)
     result = ImportResult()
+    report = Report() if dry_run else None
     with page_cache_for(session, file_bytes=len(data)):
         keys.lock_for_keys(session, project=project)
         # The file first, while little else is in memory: binding it copies it once more.
@@ -104,22 +114,29 @@ def _apply(
                 format_id=format_id,
                 look_up=look_up,
                 overwrite=overwrite,
+                protect=overwrite and protect_reviewed,
+                report=report,
                 actor=actor,
                 result=result,
             )
             # The write path leaves a few reference cycles per chunk (database results); with
             # the collector paused (gc_paused) they would pile up for the whole import.
             gc.collect(0)
-        _announce(
-            session,
-            actor=actor,
-            project=project,
-            language=language,
-            format_id=format_id,
-            namespace=namespace,
-            result=result,
-        )
-        session.commit()  # the cache is given back just before (core/bulk.py: roomy_page_cache)
+        if report is None:
+            _announce(
+                session,
+                actor=actor,
+                project=project,
+                language=language,
+                format_id=format_id,
+                namespace=namespace,
+                result=result,
+            )
+            session.commit()  # the cache is given back just before (core/bulk.py: roomy_page_cache)
+    if report is not None:
+        session.rollback()  # a dry run: nothing stays, not even its summary event
+        result.changes = report.as_list()
+        return result
     refresh_statistics_after(
         session, rows=result.created + result.imported, tables=("keys", "translations", "translation_history")
     )
@@ -259,6 +276,8 @@ def _apply_chunk(
     format_id: str,
     look_up: bool,
     overwrite: bool,
+    protect: bool,
+    report: Report | None,
     actor: Actor,
     result: ImportResult,
 ) -> None:
@@ -314,6 +333,11 @@ def _apply_chunk(
                     source=Source.IMPORT,
                 )
             )
+    plan = None
+    if protect or report is not None:
+        plan = ChunkPlan(states=read_states(session, language=language, refs=list(existing.values()), fresh=fresh))
+        if protect:
+            writes = protect_reviewed(writes, language=language, plan=plan)
     changes = translations.write(
         session,
         project=project,
@@ -325,8 +349,12 @@ def _apply_chunk(
     )
     # A key repeated in the file is one translation (the last write wins), counted once.
     mine = [c for c in changes if c.language == language]
+    conflicts = len(plan.conflicts) if plan is not None else 0
     result.imported += len(mine)
     result.updated += sum(1 for c in mine if c.old_status is not None)
-    result.skipped += len(wanted) - len(mine)
+    result.skipped += len(wanted) - len(mine) - conflicts
+    result.conflicts += conflicts
+    if report is not None and plan is not None:
+        report_chunk(report, chunk=chunk, refs=existing, fresh=fresh, changes=mine, plan=plan)
     for check_id, count in checks.counts(c.failures for c in mine).items():
         result.checks[check_id] = result.checks.get(check_id, 0) + count

@@ -9,19 +9,20 @@ role to allow editing translations, the work jobs do.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from sse_starlette import EventSourceResponse
 
 from entri.auth.deps import CurrentPrincipal
-from entri.core.deps import DbSession, get_database
+from entri.core.deps import DbSession, Paging, get_database
 from entri.core.errors import Forbidden
+from entri.core.pagination import envelope
 from entri.core.principal import Principal
 from entri.core.schemas import ERROR_RESPONSES
 from entri.jobs import events, service
 from entri.jobs.models import Job
-from entri.jobs.schemas import JobOut
+from entri.jobs.schemas import JobItemPage, JobOut
 from entri.projects import service as projects
 
 router = APIRouter(prefix="/projects/{project_id}/jobs", tags=["Jobs"], responses=ERROR_RESPONSES)
@@ -52,6 +53,20 @@ def _job(session: DbSession, principal: Principal, project_id: str, job_id: str,
 @router.get("/{job_id}", response_model=JobOut, summary="Get a job's state")
 def get_job(project_id: str, job_id: str, session: DbSession, principal: CurrentPrincipal) -> dict[str, Any]:
     return service.state(_job(session, principal, project_id, job_id, "read"))
+
+
+@router.get("/{job_id}/items", response_model=JobItemPage, summary="A job's items (filter: state=failed, ...)")
+def job_items(
+    project_id: str,
+    job_id: str,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    paging: Paging,
+    state: Annotated[str | None, Query(description="pending | done | failed | skipped")] = None,
+) -> dict[str, Any]:
+    job = _job(session, principal, project_id, job_id, "read")
+    rows, total = service.items(session, job_id=job.id, state=state, offset=paging.offset, limit=paging.limit)
+    return envelope(rows, total, paging)
 
 
 @router.post("/{job_id}/cancel", response_model=JobOut, summary="Cancel a job (it stops within 2 s)")

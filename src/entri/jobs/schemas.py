@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import ConfigDict, Field
 
-from entri.core.schemas import ResponseModel
+from entri.core.schemas import Meta, ResponseModel
 
 _JOB: dict[str, Any] = {
     "_id": "job_k3j5h2g7f9d1s4a6q8w0",
@@ -53,3 +53,36 @@ class JobOut(ResponseModel):
     startedAt: str | None
     finishedAt: str | None
     updatedAt: str
+
+
+_ITEM: dict[str, Any] = {
+    "seq": 7,
+    "state": "failed",
+    "payload": {"keyId": "key_abc123def456ghi789jk", "language": "fr"},
+    "reason": "placeholders: missing placeholder {name}",
+    "attempts": 2,
+}
+
+
+class JobItemOut(ResponseModel):
+    """One item of a job: its `payload` as enqueued (an AI batch: `{keyId, language}`), its
+    `state` (pending | done | failed | skipped) and, when failed or skipped, the `reason`."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_ITEM]})
+
+    seq: int
+    state: str
+    payload: Any
+    reason: str | None
+    attempts: int
+
+
+class JobItemPage(ResponseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"data": [_ITEM], "meta": {"page": 1, "limit": 50, "total": 1, "totalPages": 1}}]
+        }
+    )
+
+    data: list[JobItemOut]
+    meta: Meta

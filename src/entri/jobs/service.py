@@ -12,19 +12,19 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, event, or_, select
+from sqlalchemy import delete, event, func, or_, select
 from sqlalchemy.orm import Session
 
 from entri.core.bulk import copy_rows, table_of
 from entri.core.clock import iso, utcnow
 from entri.core.config import Settings
-from entri.core.errors import NotFound
+from entri.core.errors import BadRequest, NotFound
 from entri.core.ids import new_id
 from entri.core.permissions import Permission
 from entri.core.principal import Principal
 from entri.jobs import registry, wakeup
 from entri.jobs.models import Job, JobItem
-from entri.jobs.states import CANCELLED, FAILED, FINAL, PARTIALLY_FAILED, PENDING, QUEUED
+from entri.jobs.states import CANCELLED, FAILED, FINAL, ITEM_STATES, PARTIALLY_FAILED, PENDING, QUEUED
 
 ITEM_COLUMNS = ("job_id", "seq", "payload", "state", "attempts", "updated_at")
 
@@ -119,6 +119,24 @@ def state(job: Job) -> dict[str, Any]:
         "finishedAt": iso(job.finished_at),
         "updatedAt": iso(job.updated_at),
     }
+
+
+def items(
+    session: Session, *, job_id: str, state: str | None, offset: int, limit: int
+) -> tuple[list[dict[str, Any]], int]:
+    """A page of the job's items in `seq` order (only those in `state`, when given), and how
+    many there are: what a client lists after a batch, e.g. the failed ones with their reason."""
+    if state is not None and state not in ITEM_STATES:
+        raise BadRequest([f"state must be one of: {', '.join(ITEM_STATES)}"])
+    where = [JobItem.job_id == job_id]
+    if state is not None:
+        where.append(JobItem.state == state)
+    total = session.scalar(select(func.count()).select_from(JobItem).where(*where)) or 0
+    rows = session.scalars(select(JobItem).where(*where).order_by(JobItem.seq).offset(offset).limit(limit))
+    page = [
+        {"seq": r.seq, "state": r.state, "payload": r.payload, "reason": r.reason, "attempts": r.attempts} for r in rows
+    ]
+    return page, int(total)
 
 
 def read_state(session: Session, *, job_id: str) -> dict[str, Any] | None:

@@ -56,6 +56,17 @@ def create_user(session: Session, *, email: str, name: str, password: str) -> Us
     return user
 
 
+def set_password(session: Session, *, email: str, password: str) -> User:
+    """Give a user a new password (`entri admin reset-password`, run by whoever runs the
+    server: there is no mail server to send a reset link). The caller ends their sessions."""
+    user = find_user_by_email(session, email=email)
+    if user is None:
+        raise NotFound(f"No user with email {normalize_email(email)}")
+    user.password_hash = hash_password(password)
+    session.flush()
+    return user
+
+
 def add_member(session: Session, *, organization_id: str, user_id: str, role: Role) -> Membership:
     membership = Membership(organization_id=organization_id, user_id=user_id, role=role.value)
     session.add(membership)

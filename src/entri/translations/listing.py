@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, Select, String, and_, bindparam, func, select, text, tuple_
@@ -25,6 +27,33 @@ def translated_key_ids(*, project_id: str, language: str) -> Select[Any]:
         Translation.language == language,
         Translation.status != "untranslated",
     )
+
+
+@dataclass(frozen=True, slots=True)
+class StoredState:
+    """What a translation holds now, for a caller comparing a value it might write."""
+
+    value: str | None
+    plural_forms: dict[str, str] | None
+    status: str
+
+
+_STATE_CHUNK = 900
+
+
+def states(session: Session, *, language: str, key_ids: Sequence[str]) -> dict[str, StoredState]:
+    """The current translation of each of `key_ids` in `language`, by key id; keys without one
+    are absent. Reads without locking (an import holds its project): files/plan.py compares the
+    values a file brings with these to tell conflicts and skipped values apart."""
+    query = select(Translation.key_id, Translation.value, Translation.plural_forms, Translation.status).where(
+        Translation.language == language, Translation.version > 0
+    )
+    found: dict[str, StoredState] = {}
+    for start in range(0, len(key_ids), _STATE_CHUNK):
+        chunk = key_ids[start : start + _STATE_CHUNK]
+        for key_id, value, forms, status in session.execute(query.where(Translation.key_id.in_(chunk))):
+            found[key_id] = StoredState(value, forms, status)
+    return found
 
 
 def key_ids_matching(*, project_id: str, text: str) -> Select[Any]:
