@@ -44,8 +44,10 @@ def test_status_lists_configured_providers_only(tenant, client, project, openai_
     r = client.get(f"/api/projects/{project['id']}/ai/status", headers=tenant.headers)
     assert r.status_code == 200
     body = r.json()
-    assert body["configured"] is True and body["availableProviders"] == ["openai"]
-    assert {m["provider"] for m in body["availableModels"]} == {"openai"}
+    assert body["configured"] is True and body["availableProviders"] == ["openai", "memory"]
+    assert (body["provider"], body["model"], body["message"]) == ("openai", "gpt-4o-mini", None)
+    assert {m["provider"] for m in body["availableModels"]} == {"openai", "memory"}
+    assert body["availableModels"][-1]["id"] == "memory"  # the offline provider needs no key
     assert "sk-test-secret-key" not in r.text
 
 
@@ -208,7 +210,12 @@ def test_bad_requests(tenant, client, project, openai_fake, monkeypatch):
         403,
     )
     monkeypatch.delenv("OPENAI_API_KEY")
-    r = client.post(f"/api/projects/{pid}/ai/translate/batch", json={"targetLanguages": ["fr"]}, headers=tenant.headers)
+    # A model named explicitly is never replaced by the memory provider behind the caller's back.
+    r = client.post(
+        f"/api/projects/{pid}/ai/translate/batch",
+        json={"targetLanguages": ["fr"], "model": "gpt-4o-mini"},
+        headers=tenant.headers,
+    )
     assert "not configured" in assert_error(r, 400)["message"][0]
 
 

@@ -1,7 +1,8 @@
 """Providers behind one small interface: `translate(request) -> Reply`.
 
 `openai` (official SDK; `OPENAI_BASE_URL` also reaches Azure, Ollama, vLLM, LM Studio),
-`anthropic` (official SDK), `deepl` (official SDK). The SDKs' own retries are off (`max_retries=0`):
+`anthropic` (official SDK), `deepl` (official SDK), and the offline default `memory` (TM and
+glossary only, memory_provider.py). The SDKs' own retries are off (`max_retries=0`):
 the AI service and the job workers decide what to retry (errors.py). Keys come from the SDKs'
 own environment variables; they are never logged, returned or put in an error message.
 """
@@ -12,14 +13,13 @@ import os
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from entri.ai import prompt
+from entri.ai import config, prompt
 from entri.ai.errors import NotConfigured, PermanentError, ProviderError, RateLimited, TransientError
 from entri.ai.masking import LLM_TOKEN, XML_TOKEN
+from entri.ai.memory_provider import MemoryProvider
 from entri.ai.reply import parse
 from entri.ai.types import Reply, Request, Translated, Usage
 
-TIMEOUT_S = 120.0
-"""Per provider request: LLM batches of 20 strings can take a while (Weblate uses 120 s)."""
 MAX_OUTPUT_TOKENS = 8192
 
 
@@ -27,6 +27,9 @@ class Provider(Protocol):
     name: str
     token: str
     """The mask token format this provider keeps intact (masking.py)."""
+    retry_alone: bool
+    """Whether a string whose answer failed is worth sending again on its own (a model answers
+    differently; the memory does not)."""
 
     def translate(self, request: Request) -> Reply: ...
 
@@ -61,6 +64,7 @@ def _classified(exc: Exception, provider: str) -> ProviderError:
 class OpenAIProvider:
     name = "openai"
     token = LLM_TOKEN
+    retry_alone = True
 
     def __init__(self) -> None:
         import openai
@@ -68,7 +72,7 @@ class OpenAIProvider:
         if not os.environ.get("OPENAI_API_KEY"):
             raise NotConfigured("OpenAI is not configured (OPENAI_API_KEY)")
         self._errors: tuple[type[Exception], ...] = (openai.OpenAIError,)
-        self._client = openai.OpenAI(max_retries=0, timeout=TIMEOUT_S)
+        self._client = openai.OpenAI(max_retries=0, timeout=config.timeout_seconds())
 
     def translate(self, request: Request) -> Reply:
         try:
@@ -91,6 +95,7 @@ class OpenAIProvider:
 class AnthropicProvider:
     name = "anthropic"
     token = LLM_TOKEN
+    retry_alone = True
 
     def __init__(self) -> None:
         import anthropic
@@ -98,7 +103,7 @@ class AnthropicProvider:
         if not os.environ.get("ANTHROPIC_API_KEY"):
             raise NotConfigured("Anthropic is not configured (ANTHROPIC_API_KEY)")
         self._errors: tuple[type[Exception], ...] = (anthropic.AnthropicError,)
-        self._client = anthropic.Anthropic(max_retries=0, timeout=TIMEOUT_S)
+        self._client = anthropic.Anthropic(max_retries=0, timeout=config.timeout_seconds())
 
     def translate(self, request: Request) -> Reply:
         try:
@@ -122,6 +127,7 @@ class DeepLProvider:
 
     name = "deepl"
     token = XML_TOKEN
+    retry_alone = True
 
     def __init__(self) -> None:
         import deepl
@@ -131,6 +137,9 @@ class DeepLProvider:
             raise NotConfigured("DeepL is not configured (DEEPL_AUTH_KEY)")
         self._errors: tuple[type[Exception], ...] = (deepl.DeepLException,)
         server = os.environ.get("DEEPL_SERVER_URL") or None
+        # The SDK's retries and timeout are module settings: ours decide (errors.py), as for the others.
+        deepl.http_client.max_network_retries = 0
+        deepl.http_client.min_connection_timeout = config.timeout_seconds()
         self._client = deepl.Translator(key, server_url=server, send_platform_info=False)
         self._client.set_app_info("entri", "0.1")
 
@@ -186,4 +195,5 @@ FACTORIES: dict[str, Callable[[], Provider]] = {
     "openai": OpenAIProvider,
     "anthropic": AnthropicProvider,
     "deepl": DeepLProvider,
+    "memory": MemoryProvider,
 }

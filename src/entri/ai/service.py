@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from entri.ai import catalog, guard
+from entri.ai.concurrency import Kind, Limiter, limit_from
 from entri.ai.providers import FACTORIES, Provider
 from entri.ai.types import Usage
 from entri.core.actor import Actor
@@ -26,6 +27,7 @@ from entri.glossary import service as glossary
 from entri.glossary.prepared import translation_for
 from entri.keys.models import Key
 from entri.memory import matching as tm
+from entri.organizations import service as organizations
 from entri.projects.models import Project
 from entri.translations import quality
 from entri.translations import service as translations
@@ -44,10 +46,48 @@ class Result:
     """(key id, language, reason) of pairs not sent: already translated, or no source text."""
     usage: Usage = field(default_factory=Usage)
     saved: int = 0
+    stopped: str | None = None
+    """`budget` when `max_tokens` stopped the run before every pair was sent."""
 
 
 def provider_for(model: catalog.Model) -> Provider:
     return FACTORIES[model.provider]()
+
+
+MEMORY_NOTE = (
+    "AI translation uses the offline provider 'memory': it fills only from the translation memory "
+    "(the best match at similarity 70 or more; confidence = the similarity) and from glossary terms "
+    "(a source that is exactly a term gets its approved translation). Keys without a match stay "
+    "untranslated and are reported with the reason 'no TM match'."
+)
+
+
+def status(project: Project) -> dict[str, Any]:
+    """What the AI routes will use for this project, and why (docs/ai.md, "Status")."""
+    configured = catalog.configured_providers()
+    message: str | None = None
+    try:
+        default: catalog.Model | None = catalog.resolve(None, project.preferred_model)
+    except BadRequest as exc:
+        default, message = None, f"The default model cannot be used: {exc}"
+    if default is not None and default.provider == catalog.MEMORY.provider:
+        why = (
+            "ENTRI_AI_PROVIDER=memory."
+            if configured
+            else "No AI provider is configured for this server "
+            "(set OPENAI_API_KEY, ANTHROPIC_API_KEY or DEEPL_AUTH_KEY)."
+        )
+        message = f"{why} {MEMORY_NOTE}"
+    return {
+        "configured": bool(configured),
+        "provider": default.provider if default else None,
+        "model": default.id if default else None,
+        "message": message,
+        "availableProviders": catalog.available_providers(),
+        "availableModels": [
+            {"id": m.id, "displayName": m.display_name, "provider": m.provider} for m in catalog.available_models()
+        ],
+    }
 
 
 @dataclass(slots=True)
@@ -61,11 +101,21 @@ class Plan:
     skipped: list[tuple[str, str, str]]
     policy: quality.Policy
     neighbours: tuple[dict[str, str], ...]
+    concurrency: int
+    """The organization's `aiConcurrency` (concurrency.py)."""
 
 
 def plan(
-    session: Session, *, project: Project, pairs: Sequence[tuple[Key, str]], model: str | None, overwrite: bool
+    session: Session,
+    *,
+    project: Project,
+    pairs: Sequence[tuple[Key, str]],
+    model: str | None,
+    overwrite: bool,
+    memory_limit: int | None = None,
 ) -> Plan:
+    """`memory_limit`: look TM matches up for the first that many sources only (a dry run's
+    sample; estimate.py)."""
     chosen = catalog.resolve(model, project.preferred_model)
     languages = set(project.target_languages)
     bad = sorted({language for _, language in pairs if language not in languages})
@@ -75,7 +125,7 @@ def plan(
     sources = _sources(session, project=project, pairs=pairs, overwrite=overwrite, skipped=skipped)
     if sources:
         sources = _with_glossary(session, project=project, sources=sources)
-        sources = _with_memory(session, project=project, sources=sources)
+        sources = _with_memory(session, project=project, sources=sources, limit=memory_limit)
     return Plan(
         model=chosen,
         project=project,
@@ -83,13 +133,25 @@ def plan(
         skipped=skipped,
         policy=quality.policy_for(session, project=project),
         neighbours=_neighbours(session, project=project, keys=[k for k, _ in pairs]) if sources else (),
+        concurrency=limit_from(organizations.settings_of(session, organization_id=project.organization_id)),
     )
 
 
-def execute(work: Plan, *, provider: Provider | None = None, alternatives: int = 0) -> guard.Run:
-    """The provider calls, through the guard; no database access."""
+def execute(
+    work: Plan,
+    *,
+    provider: Provider | None = None,
+    alternatives: int = 0,
+    kind: Kind = "bulk",
+    controls: guard.Controls | None = None,
+) -> guard.Run:
+    """The provider calls, through the guard, within the organization's concurrency slots of
+    `kind` (single-key requests: `single`; batches and jobs: `bulk`); no database access."""
     if not work.sources:
         return guard.Run()
+    controls = controls or guard.Controls()
+    if controls.limiter is None:
+        controls.limiter = Limiter(work.project.organization_id, kind=kind, limit=work.concurrency)
     return guard.translate(
         provider or provider_for(work.model),
         model=work.model.id,
@@ -97,9 +159,10 @@ def execute(work: Plan, *, provider: Provider | None = None, alternatives: int =
         sources=work.sources,
         source_language=work.project.source_language,
         project_description=work.project.description,
-        instructions=_instructions(work.project),
+        instructions=instructions_for(work.project),
         neighbours=work.neighbours,
         alternatives=alternatives,
+        controls=controls,
     )
 
 
@@ -114,13 +177,19 @@ def translate_pairs(
     save: bool,
     alternatives: int = 0,
     provider: Provider | None = None,
+    kind: Kind = "bulk",
+    max_tokens: int | None = None,
 ) -> Result:
-    """Translate (key, language) pairs and, with `save`, store the ones that passed."""
+    """Translate (key, language) pairs and, with `save`, store the ones that passed. With
+    `max_tokens`, no call is started once the calls made used that many tokens (the pairs not
+    sent come back as outcomes `not_sent`)."""
     principal.require(Permission.EDIT_TRANSLATIONS)
     work = plan(session, project=project, pairs=pairs, model=model, overwrite=overwrite)
+    session.commit()  # end the read transaction: nothing is held open while the provider thinks
     result = Result(model=work.model.id, skipped=work.skipped)
-    run = execute(work, provider=provider, alternatives=alternatives)
-    result.outcomes, result.usage = run.outcomes, run.usage
+    controls = guard.Controls(budget=guard.Budget(max_tokens) if max_tokens is not None else None)
+    run = execute(work, provider=provider, alternatives=alternatives, kind=kind, controls=controls)
+    result.outcomes, result.usage, result.stopped = run.outcomes, run.usage, run.stopped
     if save:
         result.saved = len(
             save_outcomes(
@@ -136,7 +205,7 @@ def translate_pairs(
     return result
 
 
-def _instructions(project: Project) -> str | None:
+def instructions_for(project: Project) -> str | None:
     settings = project.settings or {}
     found = settings.get("ai") if isinstance(settings.get("ai"), dict) else None
     return str(found.get("instructions")) if found and found.get("instructions") else None
@@ -216,14 +285,18 @@ def _with_glossary(session: Session, *, project: Project, sources: list[guard.So
 MAX_MATCHES = 5
 
 
-def _with_memory(session: Session, *, project: Project, sources: list[guard.Source]) -> list[guard.Source]:
+def _with_memory(
+    session: Session, *, project: Project, sources: list[guard.Source], limit: int | None = None
+) -> list[guard.Source]:
     """Each non-plural source with up to 5 translation-memory matches (similarity ≥ 70) in its
     target language: how this organization said it before (docs/memory.md)."""
     found: list[guard.Source] = []
+    looked = 0
     for source in sources:
-        if source.forms is not None or not source.value:
+        if source.forms is not None or not source.value or (limit is not None and looked >= limit):
             found.append(source)
             continue
+        looked += 1
         matches = tm.lookup(
             session,
             organization_id=project.organization_id,
@@ -261,10 +334,11 @@ def _neighbours(session: Session, *, project: Project, keys: Sequence[Key]) -> t
     )
 
 
-def _receipt(model: str, outcome: guard.Outcome, source: guard.Source | None) -> dict[str, Any]:
+def _receipt(model: catalog.Model, outcome: guard.Outcome, source: guard.Source | None) -> dict[str, Any]:
     """What the value was made from, for its history entry (docs/ai.md, "Receipts")."""
     return {
-        "model": model,
+        "model": model.id,
+        "provider": model.provider,
         "tokens": {"input": outcome.usage.input_tokens, "output": outcome.usage.output_tokens},
         "glossary": [t.get("term") for t in source.glossary] if source else [],
         "memory": [{"source": m.get("source"), "similarity": m.get("similarity")} for m in source.memory]
@@ -297,7 +371,7 @@ def save_outcomes(
             plurals=o.forms,
             source=Source.AI,
             ai_confidence=o.confidence,
-            receipt=_receipt(work.model.id, o, sources.get((o.key_id, o.language))),
+            receipt=_receipt(work.model, o, sources.get((o.key_id, o.language))),
         )
         for o in wanted
         if o.key_id in keys
