@@ -33,16 +33,18 @@ CHAOS = (
     "garbage",
     "forms-drop",
     "invent-token",
+    "reorder",
 )
-"""What a `chaos` request may get (good three times in thirteen)."""
+"""What a `chaos` request may get (good three times in fourteen)."""
 _TOKEN = re.compile(r"⟦\d+⟧")
+_ICU_ARGUMENT = re.compile(r"\{(\w+), (plural|select)")
 
 
 @dataclass
 class Behaviour:
     mode: str = "good"
     """good | drop-tokens | rename | fenced | drop-id | dup-id | garbage | 429-once | 429 | 401 |
-    bad-first | timeout | forms-drop | invent-token | chaos"""
+    bad-first | timeout | forms-drop | invent-token | reorder | chaos"""
     calls: list[dict[str, Any]] = field(default_factory=list)
     rate_limited: int = 0
     latency: float = 0.0
@@ -91,7 +93,9 @@ def _answer(strings: list[dict[str, Any]], behaviour: Behaviour, attempt: int, m
             elif mode == "forms-drop":
                 text = _TOKEN.sub("", text)
             elif mode == "rename":
-                text = text.replace("⟦1⟧", "{nom}")
+                text = _ICU_ARGUMENT.sub(r"{nombre, \2", text.replace("⟦1⟧", "{nom}"))
+            elif mode == "reorder":  # fine for named placeholders, wrong for printf's %s %d
+                text = text.replace("⟦1⟧", "\0").replace("⟦2⟧", "⟦1⟧").replace("\0", "⟦2⟧")
             elif mode == "invent-token":
                 text = f"{text} ⟦9⟧"
             out.append(

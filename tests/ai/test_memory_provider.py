@@ -10,17 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from entri.jobs.models import JobItem
-from tests.ai.test_ai_routes import _run_jobs, _translations
+from tests.ai.conftest import PROVIDER_ENV
+from tests.ai.helpers import run_jobs as _run_jobs
+from tests.ai.helpers import translations as _translations
 from tests.glossary.helpers import add_term, make_glossary
 from tests.memory.helpers import add_key, approved
-
-PROVIDER_ENV = (
-    "OPENAI_API_KEY",
-    "ANTHROPIC_API_KEY",
-    "DEEPL_AUTH_KEY",
-    "ENTRI_AI_MODEL",
-    "ENTRI_AI_PROVIDER",
-)
 
 
 @pytest.fixture
