@@ -12,7 +12,7 @@ import pytest
 from entri.ai.concurrency import Slots, bulk_limit, limit_from
 from entri.core.config import Settings
 from entri.jobs.worker import Worker
-from tests.ai.helpers import set_concurrency
+from tests.ai.helpers import cancel_other_jobs, set_concurrency
 
 LATENCY = 0.3
 
@@ -38,6 +38,7 @@ def _job_with_a_single_request_beside_it(
         json={"targetLanguages": ["fr"], "keyIds": [f"{k}" for k in _key_ids(client, tenant, pid)]},
         headers=tenant.headers,
     ).json()["jobId"]
+    cancel_other_jobs(tenant)
     worker = Worker(tenant.database, Settings(jobs_poll_seconds=0.01))
     thread = threading.Thread(target=worker.run_once)
     thread.start()

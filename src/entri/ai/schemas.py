@@ -98,6 +98,7 @@ class TranslateOut(ResponseModel):
                     "model": "claude-sonnet-4-6",
                     "saved": False,
                     "checks": [],
+                    "reason": None,
                 }
             ]
         }
@@ -186,6 +187,7 @@ class BatchOut(ResponseModel):
                     "saved": 1,
                     "model": "gpt-4o-mini",
                     "usage": {"inputTokens": 812, "outputTokens": 64},
+                    "stopped": None,
                     "items": [
                         {
                             "keyId": "key_abc123",
