@@ -8,7 +8,8 @@ Captured:
 - a value saved by AI (source `ai`, any status) that fails no error-level check: origin `ai`.
 Not captured: plain edits (`translated`, `reviewed`), TM fills and values of the AI provider
 `memory` (receipt `provider: memory`; both came from the memory: capturing them again would turn
-a fuzzy match into an exact one), plural keys (their forms do not pair one-to-one across languages), source-language values.
+a fuzzy match into an exact one), plural keys (their forms do not pair one-to-one across
+languages), source-language values.
 The source text is the one the same write sets, else the stored one (one read per 900 keys).
 """
 
