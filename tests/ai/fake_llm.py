@@ -125,6 +125,7 @@ class _Handler(BaseHTTPRequestHandler):
         return
 
     def _send(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
+        self._leave()  # before the client can see the answer (and send its next request)
         data = json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -139,20 +140,26 @@ class _Handler(BaseHTTPRequestHandler):
         with behaviour.lock:
             behaviour.in_flight += 1
             behaviour.peak_in_flight = max(behaviour.peak_in_flight, behaviour.in_flight)
+        self._inside = True
         try:
             self._post()
         except (BrokenPipeError, ConnectionResetError):  # the client gave up (its timeout)
             pass
         finally:
-            with behaviour.lock:
-                behaviour.in_flight -= 1
+            self._leave()
+
+    def _leave(self) -> None:
+        if getattr(self, "_inside", False):
+            self._inside = False
+            with self.behaviour.lock:
+                self.behaviour.in_flight -= 1
 
     def _post(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length)
         behaviour = self.behaviour
         with behaviour.lock:
-            behaviour.calls.append({"path": self.path, "body": raw.decode("utf-8", "replace")})
+            behaviour.calls.append({"path": self.path, "body": raw.decode("utf-8", "replace"), "at": time.monotonic()})
             attempt = len(behaviour.calls)
             mode = behaviour.pick(attempt)
             behaviour.modes.append(mode)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from entri.ai.concurrency import Slots, bulk_limit, limit_from
+from entri.ai.concurrency import Slots, bulk_limit, limit_from, slots_for
 from entri.core.config import Settings
 from entri.jobs.worker import Worker
 from tests.ai.helpers import cancel_other_jobs, set_concurrency
@@ -71,8 +71,9 @@ def test_a_job_uses_n_minus_one_slots_and_leaves_one_to_the_editor(tenant, clien
     took, job_id = _job_with_a_single_request_beside_it(tenant, client, project, openai_fake, n)
     state = client.get(f"/api/projects/{project['id']}/ai/jobs/{job_id}", headers=tenant.headers).json()
     assert (state["status"], state["translated"]) == ("succeeded", 200)
-    # The job ran its 10 chunks N - 1 at a time; the single request added the N-th call.
-    assert openai_fake.peak_in_flight == n
+    # The job ran its 10 requests N - 1 at a time; the single request could only add the N-th.
+    slots = slots_for(tenant.organization_id)
+    assert (slots.peak_bulk, openai_fake.peak_in_flight <= n, slots.peak <= n) == (n - 1, True, True)
     # It was answered in about one provider call, not after the job's queue of calls.
     assert took < 3 * LATENCY, took
 
@@ -81,7 +82,7 @@ def test_one_slot_is_shared(tenant, client, project, openai_fake):
     set_concurrency(tenant, 1)
     openai_fake.latency = 0.05
     took, _ = _job_with_a_single_request_beside_it(tenant, client, project, openai_fake, 1)
-    assert openai_fake.peak_in_flight == 1
+    assert openai_fake.peak_in_flight == 1 and slots_for(tenant.organization_id).peak == 1
     assert took < 2.0  # the editor waited for at most one of the job's calls, not for the job
 
 

@@ -383,8 +383,9 @@ class _Context:
         if limiter is None:
             return self.provider.translate(request)
         with limiter.slot(shared.stopping) as held:
-            if not held:
-                raise _Stop(shared.stop_reason() or "cancelled")
+            stop = shared.stop_reason()  # again: the budget may have been spent while this call waited
+            if not held or stop is not None:
+                raise _Stop(stop or "cancelled")
             return self.provider.translate(request)
 
     def _outcome(self, source: Source, reply: Reply, item_id: str, masked: Masked) -> Outcome:

@@ -10,6 +10,7 @@ own environment variables; they are never logged, returned or put in an error me
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -197,3 +198,29 @@ FACTORIES: dict[str, Callable[[], Provider]] = {
     "deepl": DeepLProvider,
     "memory": MemoryProvider,
 }
+_SETTINGS = {
+    "openai": ("OPENAI_API_KEY", "OPENAI_BASE_URL"),
+    "anthropic": ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"),
+    "deepl": ("DEEPL_AUTH_KEY", "DEEPL_SERVER_URL"),
+    "memory": (),
+}
+_CACHE: dict[tuple[str, tuple[str | None, ...], float], Provider] = {}
+_CACHE_LOCK = threading.Lock()
+_CACHED = 16
+
+
+def provider(name: str) -> Provider:
+    """The provider `name`, built once per configuration and shared by every call and thread of
+    this process: an SDK client costs ~50 ms to build and keeps its connection pool (the SDKs'
+    HTTP clients are thread-safe). A changed key, base URL or timeout builds a new one."""
+    fingerprint = (name, tuple(os.environ.get(v) for v in _SETTINGS.get(name, ())), config.timeout_seconds())
+    with _CACHE_LOCK:
+        found = _CACHE.get(fingerprint)
+    if found is not None:
+        return found
+    built = FACTORIES[name]()
+    with _CACHE_LOCK:
+        found = _CACHE.setdefault(fingerprint, built)
+        while len(_CACHE) > _CACHED:
+            _CACHE.pop(next(iter(_CACHE)))
+    return found

@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from entri.ai import catalog, guard
+from entri.ai import catalog, guard, providers
 from entri.ai.concurrency import Kind, Limiter, limit_from
-from entri.ai.providers import FACTORIES, Provider
+from entri.ai.providers import Provider
 from entri.ai.types import Usage
 from entri.core.actor import Actor
 from entri.core.errors import BadRequest
@@ -51,7 +51,7 @@ class Result:
 
 
 def provider_for(model: catalog.Model) -> Provider:
-    return FACTORIES[model.provider]()
+    return providers.provider(model.provider)
 
 
 MEMORY_NOTE = (
