@@ -154,3 +154,41 @@ def test_max_tokens_must_be_positive(tenant, client, project, openai_fake):
         headers=tenant.headers,
     )
     assert_error(r, 400)
+
+
+def test_cancel_stops_a_running_job_within_2_seconds(tenant, client, project, openai_fake):
+    """The pipeline starts no request after a cancel; what finished is recorded, the rest stays pending."""
+    import threading
+    import time
+
+    from entri.core.config import Settings
+    from entri.jobs.worker import Worker
+    from tests.ai.helpers import cancel_other_jobs
+
+    openai_fake.latency = 0.4  # one bulk slot (the fixture): the three requests go one after the other
+    pid = project["id"]
+    job_id = client.post(
+        f"/api/projects/{pid}/ai/translate/batch/start", json={"targetLanguages": ["fr"]}, headers=tenant.headers
+    ).json()["jobId"]
+    cancel_other_jobs(tenant)
+    worker = Worker(tenant.database, Settings(jobs_poll_seconds=0.01))
+    thread = threading.Thread(target=worker.run_once)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not openai_fake.calls and time.monotonic() < deadline:
+        time.sleep(0.01)
+    started = time.monotonic()
+    r = client.post(f"/api/projects/{pid}/ai/translate/batch/cancel/{job_id}", headers=tenant.headers)
+    assert r.status_code == 200, r.text
+    while time.monotonic() - started < 5:
+        state = client.get(f"/api/projects/{pid}/ai/jobs/{job_id}", headers=tenant.headers).json()
+        if state["status"] == "cancelled":
+            break
+        time.sleep(0.05)
+    took = time.monotonic() - started
+    thread.join(10)
+    assert state["status"] == "cancelled" and took < 2, (state, took)
+    calls = len(openai_fake.calls)
+    assert calls < KEYS // 20  # not every request was sent
+    items = _items(tenant, job_id)
+    assert items.get("pending", 0) >= KEYS - 20 * calls and items.get("done", 0) <= 20 * calls

@@ -142,6 +142,7 @@ def test_500_strings_through_a_misbehaving_model(tenant, client, fixture_project
         ).all()
     assert len(items) == STRINGS and Counter(s for _, s, _ in items)["pending"] == 0
     assert all(reason for _, s, reason in items if s in ("failed", "skipped"))  # each with its reason
+    assert not any("sk-test-secret-key" in (reason or "") for _, _, reason in items)  # no key in a reason
     done = {payload["keyId"] for payload, s, _ in items if s == "done"}
 
     # 0 bad values saved: every saved value passes the independent check against its source.
