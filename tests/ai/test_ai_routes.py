@@ -4,23 +4,14 @@ DeepL SDKs run. Nothing failing an error-level check is ever saved; every string
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.ai.fake_llm import Behaviour, fake_provider
+from tests.ai.fake_llm import fake_provider
+from tests.ai.helpers import run_jobs as _run_jobs
+from tests.ai.helpers import translations as _translations
 from tests.errors import assert_error
-
-
-@pytest.fixture
-def openai_fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[Behaviour]:
-    with fake_provider() as (url, behaviour):
-        for name in ("ANTHROPIC_API_KEY", "DEEPL_AUTH_KEY", "ENTRI_AI_MODEL", "ENTRI_AI_PROVIDER"):
-            monkeypatch.delenv(name, raising=False)
-        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-secret-key")
-        monkeypatch.setenv("OPENAI_BASE_URL", url + "/v1")
-        yield behaviour
 
 
 @pytest.fixture
@@ -35,17 +26,14 @@ def project(tenant: Any, client: Any) -> dict[str, Any]:
     return {"id": pid, "keys": keys}
 
 
-def _translations(client: Any, tenant: Any, pid: str, language: str) -> dict[str, Any]:
-    rows = client.get(f"/api/projects/{pid}/translations/{language}", headers=tenant.headers).json()["data"]
-    return {r["key"]: r for r in rows}
-
-
 def test_status_lists_configured_providers_only(tenant, client, project, openai_fake):
     r = client.get(f"/api/projects/{project['id']}/ai/status", headers=tenant.headers)
     assert r.status_code == 200
     body = r.json()
-    assert body["configured"] is True and body["availableProviders"] == ["openai"]
-    assert {m["provider"] for m in body["availableModels"]} == {"openai"}
+    assert body["configured"] is True and body["availableProviders"] == ["openai", "memory"]
+    assert (body["provider"], body["model"], body["message"]) == ("openai", "gpt-4o-mini", None)
+    assert {m["provider"] for m in body["availableModels"]} == {"openai", "memory"}
+    assert body["availableModels"][-1]["id"] == "memory"  # the offline provider needs no key
     assert "sk-test-secret-key" not in r.text
 
 
@@ -208,7 +196,12 @@ def test_bad_requests(tenant, client, project, openai_fake, monkeypatch):
         403,
     )
     monkeypatch.delenv("OPENAI_API_KEY")
-    r = client.post(f"/api/projects/{pid}/ai/translate/batch", json={"targetLanguages": ["fr"]}, headers=tenant.headers)
+    # A model named explicitly is never replaced by the memory provider behind the caller's back.
+    r = client.post(
+        f"/api/projects/{pid}/ai/translate/batch",
+        json={"targetLanguages": ["fr"], "model": "gpt-4o-mini"},
+        headers=tenant.headers,
+    )
     assert "not configured" in assert_error(r, 400)["message"][0]
 
 
@@ -233,17 +226,6 @@ def test_anthropic_and_deepl_sdks_work_the_same_way(tenant, client, project, mon
         rows = _translations(client, tenant, project["id"], "fr")
         assert rows["greeting"]["value"] == "FR: Hello {name}"
         assert rows["inbox"]["value"] == "FR: You have %d messages"
-
-
-def _run_jobs(tenant: Any) -> None:
-    """Work the queue in this process until nothing is left (the serve thread does this live)."""
-    from entri.core.config import Settings
-    from entri.jobs.worker import Worker
-
-    worker = Worker(tenant.database, Settings(jobs_poll_seconds=0.01, jobs_backoff_seconds=0.01))
-    for _ in range(50):
-        if not worker.run_once():
-            return
 
 
 def test_async_batch_runs_as_a_job_with_progress_and_final_state(tenant, client, project, openai_fake):

@@ -48,9 +48,16 @@ def mask(text: str, dialect: str, *, token: str = LLM_TOKEN) -> Masked:
     return Masked("".join(pieces), tuple(originals))
 
 
+def leftover(text: str, *, token: str = LLM_TOKEN) -> list[str]:
+    """Mask tokens still in an unmasked text: numbers the source did not have (a model invented
+    them). Such a value is refused (guard.py) even where no quality check would notice."""
+    pattern = _XML_BACK if token == XML_TOKEN else _LLM_BACK
+    return [found[0] for found in pattern.finditer(text)]
+
+
 def unmask(text: str, masked: Masked, *, token: str = LLM_TOKEN) -> str:
-    """Put the originals back; a token number the source did not have is left as it is (the
-    checks then report it)."""
+    """Put the originals back; a token number the source did not have is left as it is
+    (`leftover` finds it)."""
     pattern = _XML_BACK if token == XML_TOKEN else _LLM_BACK
 
     def back(found: re.Match[str]) -> str:

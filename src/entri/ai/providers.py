@@ -1,27 +1,28 @@
 """Providers behind one small interface: `translate(request) -> Reply`.
 
 `openai` (official SDK; `OPENAI_BASE_URL` also reaches Azure, Ollama, vLLM, LM Studio),
-`anthropic` (official SDK), `deepl` (official SDK). The SDKs' own retries are off (`max_retries=0`):
-the AI service and the job workers decide what to retry (errors.py). Keys are the
-organization's (`Credentials`, from its settings) or else the SDKs' own environment variables;
-they are never logged, returned or put in an error message.
+`anthropic` (official SDK), `deepl` (official SDK), and the offline default `memory` (TM and
+glossary only, memory_provider.py). The SDKs' own retries are off (`max_retries=0`): the AI
+service and the job workers decide what to retry (errors.py). Keys are the organization's
+(`Credentials`, from its settings) or else the SDKs' own environment variables; they are never
+logged, returned or put in an error message.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from entri.ai import prompt
+from entri.ai import config, prompt
 from entri.ai.errors import NotConfigured, PermanentError, ProviderError, RateLimited, TransientError
 from entri.ai.masking import LLM_TOKEN, XML_TOKEN
+from entri.ai.memory_provider import MemoryProvider
 from entri.ai.reply import parse
 from entri.ai.types import Reply, Request, Translated, Usage
 
-TIMEOUT_S = 120.0
-"""Per provider request: LLM batches of 20 strings can take a while (Weblate uses 120 s)."""
 MAX_OUTPUT_TOKENS = 8192
 
 
@@ -40,6 +41,9 @@ class Provider(Protocol):
     name: str
     token: str
     """The mask token format this provider keeps intact (masking.py)."""
+    retry_alone: bool
+    """Whether a string whose answer failed is worth sending again on its own (a model answers
+    differently; the memory does not)."""
 
     def translate(self, request: Request) -> Reply: ...
 
@@ -74,6 +78,7 @@ def _classified(exc: Exception, provider: str) -> ProviderError:
 class OpenAIProvider:
     name = "openai"
     token = LLM_TOKEN
+    retry_alone = True
 
     def __init__(self, credentials: Credentials = SERVER_CREDENTIALS) -> None:
         import openai
@@ -82,8 +87,10 @@ class OpenAIProvider:
         if not key:
             raise NotConfigured("OpenAI is not configured (OPENAI_API_KEY)")
         self._errors: tuple[type[Exception], ...] = (openai.OpenAIError,)
-        # No base URL of the organization's: the SDK's own (OPENAI_BASE_URL, else OpenAI's).
-        self._client = openai.OpenAI(api_key=key, base_url=credentials.base_url, max_retries=0, timeout=TIMEOUT_S)
+        # Without a base URL of the organization's: the SDK's own (OPENAI_BASE_URL, else OpenAI's).
+        self._client = openai.OpenAI(
+            api_key=key, base_url=credentials.base_url, max_retries=0, timeout=config.timeout_seconds()
+        )
 
     def translate(self, request: Request) -> Reply:
         try:
@@ -106,6 +113,7 @@ class OpenAIProvider:
 class AnthropicProvider:
     name = "anthropic"
     token = LLM_TOKEN
+    retry_alone = True
 
     def __init__(self, credentials: Credentials = SERVER_CREDENTIALS) -> None:
         import anthropic
@@ -114,7 +122,7 @@ class AnthropicProvider:
         if not key:
             raise NotConfigured("Anthropic is not configured (ANTHROPIC_API_KEY)")
         self._errors: tuple[type[Exception], ...] = (anthropic.AnthropicError,)
-        self._client = anthropic.Anthropic(api_key=key, max_retries=0, timeout=TIMEOUT_S)
+        self._client = anthropic.Anthropic(api_key=key, max_retries=0, timeout=config.timeout_seconds())
 
     def translate(self, request: Request) -> Reply:
         try:
@@ -138,6 +146,7 @@ class DeepLProvider:
 
     name = "deepl"
     token = XML_TOKEN
+    retry_alone = True
 
     def __init__(self, credentials: Credentials = SERVER_CREDENTIALS) -> None:
         import deepl
@@ -147,6 +156,9 @@ class DeepLProvider:
             raise NotConfigured("DeepL is not configured (DEEPL_AUTH_KEY)")
         self._errors: tuple[type[Exception], ...] = (deepl.DeepLException,)
         server = os.environ.get("DEEPL_SERVER_URL") or None
+        # The SDK's retries and timeout are module settings: ours decide (errors.py), as for the others.
+        deepl.http_client.max_network_retries = 0
+        deepl.http_client.min_connection_timeout = config.timeout_seconds()
         self._client = deepl.Translator(key, server_url=server, send_platform_info=False)
         self._client.set_app_info("entri", "0.1")
 
@@ -202,4 +214,34 @@ FACTORIES: dict[str, Callable[[Credentials], Provider]] = {
     "openai": OpenAIProvider,
     "anthropic": AnthropicProvider,
     "deepl": DeepLProvider,
+    "memory": MemoryProvider,
 }
+_SETTINGS = {
+    "openai": ("OPENAI_API_KEY", "OPENAI_BASE_URL"),
+    "anthropic": ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"),
+    "deepl": ("DEEPL_AUTH_KEY", "DEEPL_SERVER_URL"),
+    "memory": (),
+}
+_CACHE: dict[tuple[str, tuple[str | None, ...], float], Provider] = {}
+"""Keyed by the key values themselves: in memory only, never logged."""
+_CACHE_LOCK = threading.Lock()
+_CACHED = 16
+
+
+def provider(name: str, credentials: Credentials = SERVER_CREDENTIALS) -> Provider:
+    """The provider `name` with `credentials` (the organization's, else the server's), built
+    once per configuration and shared by every call and thread of this process: an SDK client
+    costs ~50 ms to build and keeps its connection pool (the SDKs' HTTP clients are
+    thread-safe). A changed key, base URL or timeout builds a new one."""
+    server = tuple(os.environ.get(v) for v in _SETTINGS.get(name, ()))
+    fingerprint = (name, (credentials.key, credentials.base_url, *server), config.timeout_seconds())
+    with _CACHE_LOCK:
+        found = _CACHE.get(fingerprint)
+    if found is not None:
+        return found
+    built = FACTORIES[name](credentials)
+    with _CACHE_LOCK:
+        found = _CACHE.setdefault(fingerprint, built)
+        while len(_CACHE) > _CACHED:
+            _CACHE.pop(next(iter(_CACHE)))
+    return found

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import select
 from sse_starlette import EventSourceResponse
 
-from entri.ai import catalog, service
+from entri.ai import estimate, service
 from entri.ai import jobs as ai_jobs
-from entri.ai.schemas import AiJobOut, BatchBody, BatchOut, JobStarted, StatusOut, TranslateBody, TranslateOut
+from entri.ai.schemas import (
+    AiJobOut,
+    BatchBody,
+    BatchOut,
+    DryRunOut,
+    JobStarted,
+    StatusOut,
+    TranslateBody,
+    TranslateOut,
+)
 from entri.auth.deps import CurrentPrincipal, scoped
 from entri.core.deps import DbSession, get_database, language_param
 from entri.core.errors import BadGateway, BadRequest
@@ -43,18 +52,10 @@ UPSTREAM: Responses = {
 }
 
 
-@router.get("/status", response_model=StatusOut, summary="Providers and models available")
+@router.get("/status", response_model=StatusOut, summary="Providers and models available, and the default")
 def status(project: ReadProject, session: DbSession) -> dict[str, Any]:
-    """The server's providers and the organization's own (docs/settings.md)."""
-    org = service.choice_of(session, organization_id=project.organization_id)
-    providers = catalog.available_providers(org)
-    return {
-        "configured": bool(providers),
-        "availableProviders": providers,
-        "availableModels": [
-            {"id": m.id, "displayName": m.display_name, "provider": m.provider} for m in catalog.available_models(org)
-        ],
-    }
+    """The server's providers and the organization's own (docs/settings.md), and the default."""
+    return service.status(session, project=project)
 
 
 @router.post(
@@ -77,10 +78,24 @@ def translate(
         overwrite=body.overwrite or not body.save,
         save=body.save,
         alternatives=2,
+        kind="single",
     )
     if result.skipped:
         raise BadRequest([result.skipped[0][2]])
     [outcome] = result.outcomes
+    if outcome.declined:  # the memory provider has nothing: not an upstream failure
+        return {
+            "keyId": key.id,
+            "targetLanguage": language,
+            "value": None,
+            "pluralForms": None,
+            "confidence": None,
+            "alternatives": [],
+            "model": result.model,
+            "saved": False,
+            "checks": [],
+            "reason": outcome.reason,
+        }
     if outcome.state != "translated":
         raise BadGateway(f"AI translation failed: {outcome.reason}")
     return {
@@ -98,14 +113,15 @@ def translate(
 
 @router.post(
     "/translate/batch",
-    response_model=BatchOut,
+    response_model=BatchOut | DryRunOut,
     responses={**conflict(ARCHIVED), **UPSTREAM},
-    summary=f"Translate up to {service.MAX_SYNC_PAIRS} key x language pairs and save them",
+    summary=f"Translate up to {service.MAX_SYNC_PAIRS} key x language pairs and save them (or estimate: dryRun)",
     dependencies=[Depends(batch_limit)],
 )
 def translate_batch(
     body: BatchBody, project: WriteProject, session: DbSession, principal: CurrentPrincipal
 ) -> dict[str, Any]:
+    principal.require(Permission.EDIT_TRANSLATIONS)
     languages = [language_param(lang) for lang in body.targetLanguages]
     pairs = _pairs(session, project_id=project.id, key_ids=body.keyIds, languages=languages, overwrite=body.overwrite)
     if len(pairs) > service.MAX_SYNC_PAIRS:
@@ -115,6 +131,8 @@ def translate_batch(
                 "use translate/batch/start"
             ]
         )
+    if body.dryRun:
+        return estimate.dry_run(session, project=project, pairs=pairs, model=body.model, overwrite=body.overwrite)
     result = service.translate_pairs(
         session,
         principal=principal,
@@ -123,12 +141,13 @@ def translate_batch(
         model=body.model,
         overwrite=body.overwrite,
         save=True,
+        max_tokens=body.maxTokens,
     )
     items = [
         {
             "keyId": o.key_id,
             "language": o.language,
-            "status": o.state,
+            "status": "skipped" if o.state == "not_sent" else o.state,
             "value": o.value if o.state == "translated" else None,
             "confidence": o.confidence,
             "reason": o.reason,
@@ -136,15 +155,17 @@ def translate_batch(
         for o in result.outcomes
     ] + [{"keyId": k, "language": lang, "status": "skipped", "reason": why} for k, lang, why in result.skipped]
     translated = sum(1 for o in result.outcomes if o.state == "translated")
+    not_sent = sum(1 for o in result.outcomes if o.state == "not_sent")
     return {
-        "processed": len(result.outcomes),
+        "processed": len(result.outcomes) - not_sent,
         "total": len(pairs),
         "translated": translated,
-        "failed": len(result.outcomes) - translated,
-        "skipped": len(result.skipped),
+        "failed": len(result.outcomes) - translated - not_sent,
+        "skipped": len(result.skipped) + not_sent,
         "saved": result.saved,
         "model": result.model,
         "usage": {"inputTokens": result.usage.input_tokens, "outputTokens": result.usage.output_tokens},
+        "stopped": result.stopped,
         "items": items,
     }
 
@@ -152,15 +173,17 @@ def translate_batch(
 @router.post(
     "/translate/batch/start",
     status_code=202,
-    response_model=JobStarted,
-    responses=conflict(ARCHIVED),
-    summary="Start an AI batch as a background job",
+    response_model=JobStarted | DryRunOut,
+    responses={**conflict(ARCHIVED), 200: {"model": DryRunOut, "description": "dryRun: the estimate, no job"}},
+    summary="Start an AI batch as a background job (or estimate it: dryRun)",
     dependencies=[Depends(batch_limit)],
 )
 def start_batch(
-    body: BatchBody, project: WriteProject, session: DbSession, principal: CurrentPrincipal
+    body: BatchBody, project: WriteProject, session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> dict[str, Any]:
-    """Without `keyIds`, every key untranslated in each language (all of them with `overwrite`)."""
+    """Without `keyIds`, every key untranslated in each language (all of them with `overwrite`).
+    `maxTokens`: the job stops (cancelled, reason budget) once its calls used that many tokens.
+    `dryRun`: 200 with the pair count and a token estimate; no job, no provider call."""
     principal.require(Permission.EDIT_TRANSLATIONS)
     service.configure(session, project=project, model=body.model)  # refuse an unusable model now, not in the worker
     languages = [language_param(lang) for lang in body.targetLanguages]
@@ -177,6 +200,9 @@ def start_batch(
     )
     if len(pairs) > MAX_JOB_PAIRS:
         raise BadRequest([f"more than {MAX_JOB_PAIRS} key x language pairs in one job: split it by language"])
+    if body.dryRun:
+        response.status_code = 200
+        return estimate.dry_run(session, project=project, pairs=pairs, model=body.model, overwrite=body.overwrite)
     job = ai_jobs.start(
         session,
         principal=principal,
@@ -185,6 +211,7 @@ def start_batch(
         languages=languages,
         model=body.model,
         overwrite=body.overwrite,
+        max_tokens=body.maxTokens,
     )
     session.commit()
     return {"jobId": job.id, "total": len(pairs)}

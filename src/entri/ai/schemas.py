@@ -21,22 +21,48 @@ class ModelOut(ResponseModel):
     provider: str
 
 
+_MEMORY_MODEL: dict[str, Any] = {
+    "id": "memory",
+    "displayName": "Translation memory and glossary (offline)",
+    "provider": "memory",
+}
+
+
 class StatusOut(ResponseModel):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
                 {
                     "configured": True,
-                    "availableProviders": ["anthropic"],
+                    "provider": "anthropic",
+                    "model": "claude-sonnet-4-6",
+                    "message": None,
+                    "availableProviders": ["anthropic", "memory"],
                     "availableModels": [
-                        {"id": "claude-haiku-4-5", "displayName": "Claude Haiku 4.5", "provider": "anthropic"}
+                        {"id": "claude-haiku-4-5", "displayName": "Claude Haiku 4.5", "provider": "anthropic"},
+                        _MEMORY_MODEL,
                     ],
-                }
+                },
+                {
+                    "configured": False,
+                    "provider": "memory",
+                    "model": "memory",
+                    "message": "No AI provider is configured for this server (set OPENAI_API_KEY, "
+                    "ANTHROPIC_API_KEY or DEEPL_AUTH_KEY): AI translation uses the offline provider "
+                    "'memory', which fills only from the translation memory and the glossary. ...",
+                    "availableProviders": ["memory"],
+                    "availableModels": [_MEMORY_MODEL],
+                },
             ]
         }
     )
 
-    configured: bool
+    configured: bool = Field(description="Whether an AI provider (a key) is configured; `memory` needs none")
+    provider: str | None = Field(
+        description="The provider a request without `model` uses (`memory` when none is configured)"
+    )
+    model: str | None = Field(description="The model a request without `model` uses")
+    message: str | None = Field(description="What the default means, when it is `memory` or unusable")
     availableProviders: list[str]
     availableModels: list[ModelOut]
 
@@ -72,6 +98,7 @@ class TranslateOut(ResponseModel):
                     "model": "claude-sonnet-4-6",
                     "saved": False,
                     "checks": [],
+                    "reason": None,
                 }
             ]
         }
@@ -86,6 +113,9 @@ class TranslateOut(ResponseModel):
     model: str
     saved: bool
     checks: list[CheckOut] = Field(description="Warning-level checks the suggestion fails (errors are never returned)")
+    reason: str | None = Field(
+        default=None, description="Why there is no value: the memory provider's 'no TM match' (value is then null)"
+    )
 
 
 class BatchBody(RequestModel):
@@ -97,6 +127,27 @@ class BatchBody(RequestModel):
     targetLanguages: list[LanguageCode] = Field(min_length=1, max_length=500)
     model: str | None = Field(default=None, max_length=100)
     overwrite: bool = False
+    maxTokens: int | None = Field(
+        default=None,
+        ge=1,
+        description="Stop starting provider calls once they used this many tokens (input + output); "
+        "a job then ends cancelled with reason budget",
+    )
+    dryRun: bool = Field(default=False, description="Count the pairs and estimate the tokens; call no provider")
+
+
+class DryRunOut(ResponseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"dryRun": True, "items": 240, "skipped": 3, "estimatedTokens": 61200, "model": "gpt-4o-mini"}]
+        }
+    )
+
+    dryRun: bool
+    items: int = Field(description="Key x language pairs that would be sent to the provider")
+    skipped: int = Field(description="Pairs that would not be sent (already translated, no source text)")
+    estimatedTokens: int = Field(description="Input + output tokens of the first requests, at 4 characters a token")
+    model: str
 
 
 class BatchItem(ResponseModel):
@@ -117,7 +168,7 @@ class BatchItem(ResponseModel):
 
     keyId: str
     language: str
-    status: str = Field(description="translated | failed | skipped")
+    status: str = Field(description="translated | failed | skipped (also: not sent, the maxTokens budget was spent)")
     value: str | None = None
     confidence: int | None = None
     reason: str | None = None
@@ -136,6 +187,7 @@ class BatchOut(ResponseModel):
                     "saved": 1,
                     "model": "gpt-4o-mini",
                     "usage": {"inputTokens": 812, "outputTokens": 64},
+                    "stopped": None,
                     "items": [
                         {
                             "keyId": "key_abc123",
@@ -167,6 +219,7 @@ class BatchOut(ResponseModel):
     saved: int
     model: str
     usage: dict[str, Any]
+    stopped: str | None = Field(default=None, description="`budget` when maxTokens stopped the batch early")
     items: list[BatchItem]
 
 

@@ -14,8 +14,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from entri.ai import catalog, guard
-from entri.ai.providers import FACTORIES, SERVER_CREDENTIALS, Credentials, Provider
+from entri.ai import catalog, guard, providers
+from entri.ai.concurrency import Kind, Limiter, limit_from
+from entri.ai.providers import SERVER_CREDENTIALS, Credentials, Provider
 from entri.ai.types import Usage
 from entri.core.actor import Actor
 from entri.core.errors import BadRequest
@@ -45,10 +46,12 @@ class Result:
     """(key id, language, reason) of pairs not sent: already translated, or no source text."""
     usage: Usage = field(default_factory=Usage)
     saved: int = 0
+    stopped: str | None = None
+    """`budget` when `max_tokens` stopped the run before every pair was sent."""
 
 
 def provider_for(model: catalog.Model, credentials: Credentials = SERVER_CREDENTIALS) -> Provider:
-    return FACTORIES[model.provider](credentials)
+    return providers.provider(model.provider, credentials)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,8 @@ class Configured:
     model: catalog.Model
     credentials: Credentials = field(repr=False)
     tone: str | None = None
+    concurrency: int = limit_from(None)
+    """The organization's `aiConcurrency` (concurrency.py)."""
 
 
 def choice_of(session: Session, *, organization_id: str) -> catalog.Choice:
@@ -76,7 +81,50 @@ def configure(session: Session, *, project: Project, model: str | None) -> Confi
     )
     key = org.key(chosen.provider)
     base_url = org.openai_base_url() if chosen.provider == "openai" and key else None
-    return Configured(model=chosen, credentials=Credentials(key=key, base_url=base_url), tone=org.tone)
+    return Configured(
+        model=chosen,
+        credentials=Credentials(key=key, base_url=base_url),
+        tone=org.tone,
+        concurrency=limit_from({"aiConcurrency": org.concurrency}),
+    )
+
+
+MEMORY_NOTE = (
+    "AI translation uses the offline provider 'memory': it fills only from the translation memory "
+    "(the best match at similarity 70 or more; confidence = the similarity) and from glossary terms "
+    "(a source that is exactly a term gets its approved translation). Keys without a match stay "
+    "untranslated and are reported with the reason 'no TM match'."
+)
+
+
+def status(session: Session, *, project: Project) -> dict[str, Any]:
+    """What the AI routes will use for this project, and why (docs/ai.md, "Status"); the
+    organization's keys and choices count (docs/settings.md)."""
+    org = choice_of(session, organization_id=project.organization_id)
+    configured = catalog.configured_providers(org)
+    message: str | None = None
+    try:
+        default: catalog.Model | None = catalog.resolve(None, project.preferred_model, org)
+    except BadRequest as exc:
+        default, message = None, f"The default model cannot be used: {exc}"
+    if default is not None and default.provider == catalog.MEMORY.provider:
+        why = (
+            ("The organization's aiProvider is 'memory'." if org.provider == "memory" else "ENTRI_AI_PROVIDER=memory.")
+            if configured
+            else "No AI provider is configured (set a key in the organization's settings: anthropicApiKey, "
+            "openaiApiKey, deeplApiKey; or on the server: OPENAI_API_KEY, ANTHROPIC_API_KEY, DEEPL_AUTH_KEY)."
+        )
+        message = f"{why} {MEMORY_NOTE}"
+    return {
+        "configured": bool(configured),
+        "provider": default.provider if default else None,
+        "model": default.id if default else None,
+        "message": message,
+        "availableProviders": catalog.available_providers(org),
+        "availableModels": [
+            {"id": m.id, "displayName": m.display_name, "provider": m.provider} for m in catalog.available_models(org)
+        ],
+    }
 
 
 @dataclass(slots=True)
@@ -90,14 +138,24 @@ class Plan:
     skipped: list[tuple[str, str, str]]
     policy: quality.Policy
     neighbours: tuple[dict[str, str], ...]
+    concurrency: int
+    """The organization's `aiConcurrency` (concurrency.py)."""
     credentials: Credentials = field(default=SERVER_CREDENTIALS, repr=False)
     tone: str | None = None
     """The organization's tone instructions (settings `toneInstructions`)."""
 
 
 def plan(
-    session: Session, *, project: Project, pairs: Sequence[tuple[Key, str]], model: str | None, overwrite: bool
+    session: Session,
+    *,
+    project: Project,
+    pairs: Sequence[tuple[Key, str]],
+    model: str | None,
+    overwrite: bool,
+    memory_limit: int | None = None,
 ) -> Plan:
+    """`memory_limit`: look TM matches up for the first that many sources only (a dry run's
+    sample; estimate.py)."""
     configured = configure(session, project=project, model=model)
     languages = set(project.target_languages)
     bad = sorted({language for _, language in pairs if language not in languages})
@@ -107,7 +165,7 @@ def plan(
     sources = _sources(session, project=project, pairs=pairs, overwrite=overwrite, skipped=skipped)
     if sources:
         sources = _with_glossary(session, project=project, sources=sources)
-        sources = _with_memory(session, project=project, sources=sources)
+        sources = _with_memory(session, project=project, sources=sources, limit=memory_limit)
     return Plan(
         model=configured.model,
         credentials=configured.credentials,
@@ -117,13 +175,25 @@ def plan(
         skipped=skipped,
         policy=quality.policy_for(session, project=project),
         neighbours=_neighbours(session, project=project, keys=[k for k, _ in pairs]) if sources else (),
+        concurrency=configured.concurrency,
     )
 
 
-def execute(work: Plan, *, provider: Provider | None = None, alternatives: int = 0) -> guard.Run:
-    """The provider calls, through the guard; no database access."""
+def execute(
+    work: Plan,
+    *,
+    provider: Provider | None = None,
+    alternatives: int = 0,
+    kind: Kind = "bulk",
+    controls: guard.Controls | None = None,
+) -> guard.Run:
+    """The provider calls, through the guard, within the organization's concurrency slots of
+    `kind` (single-key requests: `single`; batches and jobs: `bulk`); no database access."""
     if not work.sources:
         return guard.Run()
+    controls = controls or guard.Controls()
+    if controls.limiter is None:
+        controls.limiter = Limiter(work.project.organization_id, kind=kind, limit=work.concurrency)
     return guard.translate(
         provider or provider_for(work.model, work.credentials),
         model=work.model.id,
@@ -131,9 +201,10 @@ def execute(work: Plan, *, provider: Provider | None = None, alternatives: int =
         sources=work.sources,
         source_language=work.project.source_language,
         project_description=work.project.description,
-        instructions=_instructions(work.project, work.tone),
+        instructions=instructions_for(work.project, work.tone),
         neighbours=work.neighbours,
         alternatives=alternatives,
+        controls=controls,
     )
 
 
@@ -148,13 +219,19 @@ def translate_pairs(
     save: bool,
     alternatives: int = 0,
     provider: Provider | None = None,
+    kind: Kind = "bulk",
+    max_tokens: int | None = None,
 ) -> Result:
-    """Translate (key, language) pairs and, with `save`, store the ones that passed."""
+    """Translate (key, language) pairs and, with `save`, store the ones that passed. With
+    `max_tokens`, no call is started once the calls made used that many tokens (the pairs not
+    sent come back as outcomes `not_sent`)."""
     principal.require(Permission.EDIT_TRANSLATIONS)
     work = plan(session, project=project, pairs=pairs, model=model, overwrite=overwrite)
+    session.commit()  # end the read transaction: nothing is held open while the provider thinks
     result = Result(model=work.model.id, skipped=work.skipped)
-    run = execute(work, provider=provider, alternatives=alternatives)
-    result.outcomes, result.usage = run.outcomes, run.usage
+    controls = guard.Controls(budget=guard.Budget(max_tokens) if max_tokens is not None else None)
+    run = execute(work, provider=provider, alternatives=alternatives, kind=kind, controls=controls)
+    result.outcomes, result.usage, result.stopped = run.outcomes, run.usage, run.stopped
     if save:
         result.saved = len(
             save_outcomes(
@@ -170,7 +247,7 @@ def translate_pairs(
     return result
 
 
-def _instructions(project: Project, tone: str | None) -> str | None:
+def instructions_for(project: Project, tone: str | None = None) -> str | None:
     """The organization's tone instructions, then the project's own (`settings.ai.instructions`)."""
     settings = project.settings or {}
     found = settings.get("ai") if isinstance(settings.get("ai"), dict) else None
@@ -252,14 +329,18 @@ def _with_glossary(session: Session, *, project: Project, sources: list[guard.So
 MAX_MATCHES = 5
 
 
-def _with_memory(session: Session, *, project: Project, sources: list[guard.Source]) -> list[guard.Source]:
+def _with_memory(
+    session: Session, *, project: Project, sources: list[guard.Source], limit: int | None = None
+) -> list[guard.Source]:
     """Each non-plural source with up to 5 translation-memory matches (similarity ≥ 70) in its
     target language: how this organization said it before (docs/memory.md)."""
     found: list[guard.Source] = []
+    looked = 0
     for source in sources:
-        if source.forms is not None or not source.value:
+        if source.forms is not None or not source.value or (limit is not None and looked >= limit):
             found.append(source)
             continue
+        looked += 1
         matches = tm.lookup(
             session,
             organization_id=project.organization_id,
@@ -297,10 +378,11 @@ def _neighbours(session: Session, *, project: Project, keys: Sequence[Key]) -> t
     )
 
 
-def _receipt(model: str, outcome: guard.Outcome, source: guard.Source | None) -> dict[str, Any]:
+def _receipt(model: catalog.Model, outcome: guard.Outcome, source: guard.Source | None) -> dict[str, Any]:
     """What the value was made from, for its history entry (docs/ai.md, "Receipts")."""
     return {
-        "model": model,
+        "model": model.id,
+        "provider": model.provider,
         "tokens": {"input": outcome.usage.input_tokens, "output": outcome.usage.output_tokens},
         "glossary": [t.get("term") for t in source.glossary] if source else [],
         "memory": [{"source": m.get("source"), "similarity": m.get("similarity")} for m in source.memory]
@@ -335,7 +417,7 @@ def save_outcomes(
             plurals=o.forms,
             source=Source.AI,
             ai_confidence=o.confidence,
-            receipt=_receipt(work.model.id, o, sources.get((o.key_id, o.language))),
+            receipt=_receipt(work.model, o, sources.get((o.key_id, o.language))),
         )
         for o in wanted
         if o.key_id in keys

@@ -64,9 +64,11 @@ class Usage:
 @dataclass(slots=True)
 class Reply:
     """Per item id, what the provider returned; `problems` names ids it dropped, repeated or
-    invented (those items are retried singly)."""
+    invented (those items are retried singly); `declined` names ids the provider has nothing
+    for, with why (the memory provider's "no TM match"): final, never retried."""
 
     model: str
     texts: dict[str, Translated] = field(default_factory=dict)
     problems: dict[str, str] = field(default_factory=dict)
     usage: Usage = field(default_factory=Usage)
+    declined: dict[str, str] = field(default_factory=dict)

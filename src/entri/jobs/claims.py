@@ -37,6 +37,7 @@ class Claimed:
     payload: Any
     created_by: str | None
     cancel_requested: bool
+    tokens_used: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,7 @@ def claim(session: Session, *, owner: str, kinds: Sequence[str], lease_seconds: 
         payload=job.payload,
         created_by=job.created_by,
         cancel_requested=job.cancel_requested,
+        tokens_used=job.tokens_used or 0,
     )
 
 
@@ -143,9 +145,12 @@ def _lock_held(session: Session, *, job_id: str, owner: str) -> Job:
     return job
 
 
-def record(session: Session, *, job_id: str, owner: str, outcomes: Sequence[Outcome], now: datetime) -> int:
+def record(
+    session: Session, *, job_id: str, owner: str, outcomes: Sequence[Outcome], now: datetime, tokens: int = 0
+) -> int:
     """Store the outcomes of items still pending and move the counters by as much, in the
-    caller's transaction (with whatever the handler wrote in it). Returns how many were new."""
+    caller's transaction (with whatever the handler wrote in it); add `tokens` (provider usage
+    of the calls behind these outcomes) to the job's `tokens_used`. Returns how many were new."""
     job = _lock_held(session, job_id=job_id, owner=owner)
     latest = {o.seq: o for o in outcomes}
     seqs = list(latest)
@@ -171,6 +176,7 @@ def record(session: Session, *, job_id: str, owner: str, outcomes: Sequence[Outc
     job.succeeded += counts[DONE]
     job.failed += counts[FAILED]
     job.skipped += counts[SKIPPED]
+    job.tokens_used = (job.tokens_used or 0) + max(0, tokens)
     job.updated_at = now
     session.flush()
     return len(fresh)

@@ -41,6 +41,7 @@ class Recorder:
         self.session = session
         self._batch = batch
         self.outcomes: list[Outcome] = []
+        self.tokens = 0
 
     def _add(self, seq: int, state: str, reason: str | None, result: Any) -> None:
         if seq not in self._batch:
@@ -55,6 +56,11 @@ class Recorder:
 
     def skipped(self, seq: int, reason: str) -> None:
         self._add(seq, SKIPPED, reason, None)
+
+    def add_tokens(self, tokens: int) -> None:
+        """Provider tokens spent on these outcomes: added to the job's `tokens_used` in the same
+        transaction (what a `maxTokens` budget is held against)."""
+        self.tokens += max(0, int(tokens))
 
 
 class JobContext:
@@ -80,6 +86,7 @@ class JobContext:
         self._errors: dict[int, ItemError] = {}
         self._cancel = threading.Event()
         self._stopped = threading.Event()
+        self._tokens_used = job.tokens_used
         if job.cancel_requested:
             self._cancel.set()
 
@@ -100,6 +107,12 @@ class JobContext:
         """Set on cancel: for handlers that wait on several things (`asyncio` code can poll it)."""
         return self._cancel
 
+    @property
+    def tokens_used(self) -> int:
+        """The job's committed `tokens_used` (from the claim, plus what this worker recorded)."""
+        with self._lock:
+            return self._tokens_used
+
     # -- outcomes -------------------------------------------------------------------------
     @contextmanager
     def record(self) -> Iterator[Recorder]:
@@ -113,10 +126,18 @@ class JobContext:
             if self._stopped.is_set():
                 session.rollback()
                 raise JobStopped("the job is no longer run by this worker")
-            claims.record(session, job_id=self.job_id, owner=self._owner, outcomes=recorder.outcomes, now=utcnow())
+            claims.record(
+                session,
+                job_id=self.job_id,
+                owner=self._owner,
+                outcomes=recorder.outcomes,
+                now=utcnow(),
+                tokens=recorder.tokens,
+            )
             session.commit()
         with self._lock:
             self._reported.update(o.seq for o in recorder.outcomes)
+            self._tokens_used += recorder.tokens
 
     def done(self, seq: int, result: Any = None) -> None:
         """Item `seq` succeeded; `result` (JSON) is kept on the item. Committed now."""

@@ -41,6 +41,9 @@ class Job(Base):
     succeeded: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)
     skipped: Mapped[int] = mapped_column(Integer, default=0)
+    tokens_used: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Provider-reported tokens (input + output) the job's items used so far, added in the
+    transaction that records their outcomes: what a token budget (`maxTokens`) is held against."""
     reason: Mapped[str | None] = mapped_column(String(64), nullable=True)
     """Why the job ended other than by finishing its items: `cancelled`, `budget`, `error`…"""
     error: Mapped[str | None] = mapped_column(Text, nullable=True)

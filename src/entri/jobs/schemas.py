@@ -18,6 +18,7 @@ _JOB: dict[str, Any] = {
     "succeeded": 117,
     "failed": 2,
     "skipped": 1,
+    "tokensUsed": 0,
     "reason": None,
     "error": None,
     "cancelRequested": False,
@@ -45,6 +46,7 @@ class JobOut(ResponseModel):
     succeeded: int
     failed: int
     skipped: int
+    tokensUsed: int = Field(description="Provider tokens (input + output) the job used so far (AI jobs; else 0)")
     reason: str | None
     error: str | None
     cancelRequested: bool

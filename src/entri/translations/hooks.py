@@ -6,8 +6,10 @@ Captured:
   import brought it in as approved/final (an imported approved value is a reviewed translation
   too, but ranks below what a person approved here);
 - a value saved by AI (source `ai`, any status) that fails no error-level check: origin `ai`.
-Not captured: plain edits (`translated`, `reviewed`), TM fills (they came from the memory),
-plural keys (their forms do not pair one-to-one across languages), source-language values.
+Not captured: plain edits (`translated`, `reviewed`), TM fills and values of the AI provider
+`memory` (receipt `provider: memory`; both came from the memory: capturing them again would turn
+a fuzzy match into an exact one), plural keys (their forms do not pair one-to-one across
+languages), source-language values.
 The source text is the one the same write sets, else the stored one (one read per 900 keys).
 The organization's `tm` settings switch each origin off (`captureApproved`, `captureAi`,
 `captureImport`; docs/settings.md): read once per write, and only when something would be captured.
@@ -29,6 +31,8 @@ from entri.translations.changes import Change, ProjectLike
 from entri.translations.models import Translation
 
 _IN_CHUNK = 900
+MEMORY_PROVIDER = "memory"
+"""The AI provider that fills from the memory itself (entri.ai.memory_provider, docs/ai.md)."""
 
 
 def _origin(change: Change) -> Origin | None:
@@ -37,7 +41,13 @@ def _origin(change: Change) -> Origin | None:
     value_changed = change.old_value != change.new_value
     if change.new_status == Status.APPROVED and (change.old_status != Status.APPROVED or value_changed):
         return Origin.IMPORT if change.action == Action.IMPORT else Origin.HUMAN
-    if change.source == Source.AI and value_changed and not any(f.severity is Severity.ERROR for f in change.failures):
+    from_memory = (change.receipt or {}).get("provider") == MEMORY_PROVIDER
+    if (
+        change.source == Source.AI
+        and value_changed
+        and not from_memory
+        and not any(f.severity is Severity.ERROR for f in change.failures)
+    ):
         return Origin.AI
     return None
 
