@@ -15,6 +15,8 @@ from pydantic import BaseModel
 
 from entri.ai.router import router as ai_router
 from entri.auth.router import router as auth_router
+from entri.compat.router import router as compat_router
+from entri.compat.transport import CompatDispatch
 from entri.core.body_limit import BodyLimitMiddleware
 from entri.core.config import Settings, get_settings
 from entri.core.db import Database, get_database
@@ -28,6 +30,7 @@ from entri.keys.router import router as keys_router
 from entri.memory.router import router as memory_router
 from entri.organizations.router import router as orgs_router
 from entri.projects.router import router as projects_router
+from entri.suggestions.router import router as suggestions_router
 from entri.tokens.router import router as tokens_router
 from entri.translations.router import router as translations_router
 
@@ -43,6 +46,8 @@ ROUTERS = (
     jobs_router,
     glossary_router,
     memory_router,
+    suggestions_router,
+    compat_router,
 )
 """Matching walks the routes in this order on every request: the hottest come first. No two
 routers share a path shape, so the order changes nothing else (tests/core check every route)."""
@@ -161,7 +166,10 @@ def create_app(database: Database | None = None, settings: Settings | None = Non
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(NulGuardMiddleware)
-    app.add_middleware(VersionAliasMiddleware)  # added last, so it runs first
+    app.add_middleware(VersionAliasMiddleware)
+    # Added last, so it runs first: `/compat/...` (the method-style API) never meets the main
+    # API's middlewares and error shape, and its token is out of the path before anything logs it.
+    app.add_middleware(CompatDispatch, max_body_bytes=settings.max_body_bytes)
     app.include_router(_api(), prefix="/api")
 
     _install_openapi(app)

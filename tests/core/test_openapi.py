@@ -42,7 +42,7 @@ TIME_FIELDS = {
     "startedAt",
     "finishedAt",
 }
-ID_PREFIXES = ("proj_", "key_", "hist_", "tok_", "user_", "org_", "inv_", "job_", "gloss_", "term_", "tm_")
+ID_PREFIXES = ("proj_", "key_", "hist_", "tok_", "user_", "org_", "inv_", "job_", "gloss_", "term_", "tm_", "sug_")
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 
 
