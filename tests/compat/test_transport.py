@@ -256,3 +256,20 @@ def test_the_token_is_in_no_log_line(live_server: tuple[str, _Lines], tenant: Te
     assert "/compat/api/{api_token}/getLanguages" in text  # the access log did see the requests
     assert compat.token not in text
     assert NOT_A_TOKEN not in text
+
+
+def test_a_parameter_holding_the_token_is_not_quoted_back(compat: Compat) -> None:
+    category = compat.call("createCategory", name="C")
+    compat.patch_settings({"labels": [{"name": "L", "type": "input"}]})
+    for params in (
+        {"labels": {compat.token: "1"}},
+        {"string_key": compat.token, "category_id": 999},
+        {"default_translation_language": compat.token},
+    ):
+        response = compat.raw(
+            "createString",
+            **{"category_id": category, "string_key": "k", "default_translation_language": 17,
+               "default_translation_value": "v", **params},
+        )  # fmt: skip
+        body = envelope(response, compat.token)
+        assert body["ok"] is False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 class CompatError(Exception):
-    """A refusal with its description and HTTP status (decisions: 200 for a method-level
+    """A refusal with its description and HTTP status (docs/compat.md, "Transport": 200 for a method-level
     failure, 401 for a bad token, 404 for an unknown method)."""
 
     def __init__(self, description: str, status: int = 200) -> None:

@@ -108,7 +108,11 @@ class CompatApp:
         try:
             status, body, headers = await self._handle(scope, receive)
         except CompatError as exc:
-            status, body, headers = exc.status, refusal(exc.description), []
+            token = scope.get(_TOKEN)
+            # A description may quote a parameter; one holding the token (pasted as a label id,
+            # say) must not carry it back.
+            text = exc.description.replace(token, "{api_token}") if token else exc.description
+            status, body, headers = exc.status, refusal(text), []
         except StarletteHTTPException as exc:
             if exc.status_code == 413:
                 raise  # the body cap answers (BodyLimitMiddleware), in this API's shape

@@ -29,7 +29,7 @@ from entri.suggestions import service as suggestions
 from entri.translations import service as translations
 
 MAX_KEY = 255
-"""`string_key` (decisions: key ≤ 255 in the method-style API; the main API allows 10,000)."""
+"""`string_key` ≤ 255 in the method-style API (docs/compat.md, "Limits"); the main API allows 10,000."""
 MAX_CONTEXT = 2500
 MAX_CATEGORY_NAME = 255
 
@@ -143,13 +143,13 @@ def create_string(session: Session, project: Project, grant: Grant, params: Para
     fields = keys.KeyFields(key=name, namespace=category.namespace, description=context, tags=tags)
     ref = keys.add_keys(session, project=project, items=[fields])[0]
     number = numbering.number_key(session, project_id=project.id, key_id=ref.id, number=chosen)
+    publish(session, [_key_event("key.created", project, grant, ref.id, ref.namespace, ref.name)])
     writes = [
         translations.Write(key=ref, language=language, value=value, status=Status.APPROVED, source=Source.API)
         for language, value in values.items()
     ]
     if writes:
         translations.write(session, project=project, writes=writes, actor=grant.actor, action=Action.UPDATE)
-    publish(session, [_key_event("key.created", project, grant, ref.id, ref.namespace, ref.name)])
     return {"string_id": number, "string_key": name}
 
 
