@@ -505,3 +505,18 @@ def test_delete_all_suggestions(compat: Compat) -> None:
     assert compat.call("deleteAllSuggestions", string_id=string) == {"string_id": string, "deleted": 3}
     assert _suggestions(compat, "busy", "uk") == [] and _suggestions(compat, "busy", "fr") == []
     assert compat.call("getTranslations", translation_language=DE)[0]["translation"] == "kept"
+
+
+def test_numbers_of_deleted_strings_are_never_given_again(compat: Compat) -> None:
+    compat.patch_settings({"allowDeleteString": True})
+    category = compat.call("createCategory", name="C")
+    first, last = _string(compat, "one", category), _string(compat, "two", category)
+    compat.call("deleteString", string_id=last)
+    assert _string(compat, "three", category) == last + 1
+    key_id = compat.api("GET", "/keys").json()["data"][0]["_id"]
+    assert compat.api("DELETE", f"/keys/{key_id}").status_code == 204  # deleted through the main API
+    made = compat.api("POST", "/keys", json={"key": "four", "namespace": "C"})
+    assert made.status_code == 201
+    numbers = {c["string_key"]: c["string_id"] for c in compat.call("getTranslations", translation_language=EN)}
+    assert first not in {int(n) for n in numbers.values()}
+    assert _string(compat, "five", category) == last + 3

@@ -12,7 +12,14 @@ from sqlalchemy import inspect
 from entri.core.db import Base, Database
 from entri.core.migrate import alembic_config, upgrade
 
-TABLES = {"compat_tokens", "compat_categories", "compat_strings", "suggestions", "translation_numbers"}
+TABLES = {
+    "compat_tokens",
+    "compat_counters",
+    "compat_categories",
+    "compat_strings",
+    "suggestions",
+    "translation_numbers",
+}
 
 
 def _ours(change: object) -> bool:

@@ -20,6 +20,7 @@ from typing import Any
 
 from entri.compat.errors import CompatError
 from entri.compat.settings import Label
+from entri.core.text import storable
 
 _FORM_MAP = re.compile(r"^labels\[([^\[\]]*)\]$")
 _FORM_LIST = re.compile(r"^labels\[(\d{1,4})\]\[(label_id|label_value)\]$")
@@ -83,16 +84,12 @@ def _text(label: Label, value: Any) -> str:
             raise CompatError(
                 f"labels: {_shown(text)} is not an option of label {label.name!r} (options: {', '.join(options)})"
             )
-    elif len(text) > label.max_value or _CONTROL.search(text) or not _storable(text):
+    elif len(text) > label.max_value or _CONTROL.search(text) or not storable(text):
         raise CompatError(
             f"labels: the value of label {label.name!r} must be at most {label.max_value} characters "
             "without control characters"
         )
     return text
-
-
-def _storable(text: str) -> bool:
-    return not any(0xD800 <= ord(c) <= 0xDFFF for c in text)
 
 
 def tags(labels: list[Label], values: Mapping[str, Any]) -> list[str]:

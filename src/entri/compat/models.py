@@ -59,3 +59,14 @@ class CompatString(Base):
     project_id: Mapped[str] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
     number: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     key_id: Mapped[str] = mapped_column(ForeignKey("keys.id", ondelete="CASCADE"), unique=True)
+
+
+class CompatCounter(Base):
+    """The highest category and string numbers a project ever gave: a deleted string's or
+    category's number is never given to another (clients keep ids)."""
+
+    __tablename__ = "compat_counters"
+
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    strings: Mapped[int] = mapped_column(BigInteger, default=0)
+    categories: Mapped[int] = mapped_column(BigInteger, default=0)

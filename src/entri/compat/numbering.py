@@ -3,7 +3,8 @@
 A category is a namespace: its path of names joined with `/` (`Website/Header/Menu`); the
 default namespace `""` is the root category `(default)`. A namespace whose parts are not all
 non-empty (`/a`, `a//b`) is one root category named by the whole namespace. Every key has a
-number (`string_id`) unique in its project, kept for as long as the key lives.
+number (`string_id`) unique in its project, kept for as long as the key lives and never given
+to another key afterwards (`compat_counters` keeps the highest number given).
 
 Keys and namespaces made through the main API, an import or the CLI get their numbers the first
 time the method-style API needs them (`sync`): numbers follow the listing order. `sync` runs in a
@@ -20,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from entri.compat.errors import CompatError
-from entri.compat.models import CompatCategory, CompatString
+from entri.compat.models import CompatCategory, CompatCounter, CompatString
 from entri.core.bulk import copy_rows, table_of
 from entri.core.clock import utcnow
 from entri.keys.models import Key
@@ -81,14 +82,41 @@ def namespaces_under(all_categories: Iterable[Category], top: Category) -> list[
     return found
 
 
+def _counter(session: Session, project_id: str) -> CompatCounter:
+    row = session.get(CompatCounter, project_id)
+    if row is None:
+        top_strings = session.scalar(select(func.max(CompatString.number)).where(CompatString.project_id == project_id))
+        top_categories = session.scalar(
+            select(func.max(CompatCategory.number)).where(CompatCategory.project_id == project_id)
+        )
+        row = CompatCounter(project_id=project_id, strings=int(top_strings or 0), categories=int(top_categories or 0))
+        session.add(row)
+        session.flush()
+    return row
+
+
 def next_category(session: Session, *, project_id: str) -> int:
-    top = session.scalar(select(func.max(CompatCategory.number)).where(CompatCategory.project_id == project_id))
-    return int(top or 0) + 1
+    """The next category number, never one given before (the caller holds the project lock)."""
+    counter = _counter(session, project_id)
+    counter.categories += 1
+    session.flush()
+    return counter.categories
 
 
-def next_string(session: Session, *, project_id: str) -> int:
-    top = session.scalar(select(func.max(CompatString.number)).where(CompatString.project_id == project_id))
-    return int(top or 0) + 1
+def take_strings(session: Session, *, project_id: str, count: int = 1) -> int:
+    """The first of `count` new string numbers, never ones given before (project lock held)."""
+    counter = _counter(session, project_id)
+    first = counter.strings + 1
+    counter.strings += count
+    session.flush()
+    return first
+
+
+def chosen_string(session: Session, *, project_id: str, number: int) -> None:
+    """A client chose `number`: later numbers follow it."""
+    counter = _counter(session, project_id)
+    counter.strings = max(counter.strings, number)
+    session.flush()
 
 
 def add_category(
@@ -161,15 +189,19 @@ def sync(session: Session, *, project: Project) -> None:
         .order_by(Key.namespace, Key.sort_name, Key.id)
     ).all()
     if unnumbered:
-        start = next_string(session, project_id=project.id)
+        start = take_strings(session, project_id=project.id, count=len(unnumbered))
         rows = ((project.id, start + i, key_id) for i, key_id in enumerate(unnumbered))
         copy_rows(session, table_of(CompatString.__table__), ("project_id", "number", "key_id"), rows)
 
 
 def number_key(session: Session, *, project_id: str, key_id: str, number: int | None = None) -> int:
     """Give a new key its number: `number` if the client chose one (free, checked by the
-    caller), else the next."""
-    chosen = number if number is not None else next_string(session, project_id=project_id)
+    caller), else the next never given."""
+    if number is None:
+        chosen = take_strings(session, project_id=project_id)
+    else:
+        chosen = number
+        chosen_string(session, project_id=project_id, number=number)
     session.add(CompatString(project_id=project_id, number=chosen, key_id=key_id))
     session.flush()
     return chosen

@@ -65,10 +65,7 @@ def _text(params: Params, key: Key, name: str = "translation_value") -> suggesti
     value = params.text(name, required=True)
     assert value is not None
     text = suggestions.Text(value)
-    try:
-        suggestions.check_text(text, key=key, field=name)
-    except Exception as exc:
-        raise CompatError(str(exc)) from None
+    suggestions.check_text(text, key=key, field=name)  # its 400 becomes a description (service.call)
     return text
 
 
@@ -137,8 +134,6 @@ def create_string(session: Session, project: Project, grant: Grant, params: Para
                 values[language] = row.value
     if default_value is not None:
         language = languages.resolve(project.languages, default_language, "default_translation_language")
-        if default_value == "":
-            raise CompatError("parameter 'default_translation_value' should not be empty")
         values[language] = default_value
     fields = keys.KeyFields(key=name, namespace=category.namespace, description=context, tags=tags)
     ref = keys.add_keys(session, project=project, items=[fields])[0]
@@ -184,8 +179,7 @@ def add_translation(session: Session, project: Project, grant: Grant, params: Pa
     current = translations.current(session, key_id=key.id, language=language)
     if current is not None and current.status == Status.APPROVED and current.value == text.value:
         if bot is not None:  # the bot now agrees with the approved text: nothing left to suggest
-            session.delete(bot)
-            session.flush()
+            suggestions.discard(session, project=project, row=bot, actor=grant.actor)
         return suggestions.number_of_translation(session, project_id=project.id, translation_id=current.id)
     mine = suggestions.set_bot(session, project=project, key=key, language=language, text=text, actor=grant.actor)
     return suggestions.number_of_suggestion(session, mine)

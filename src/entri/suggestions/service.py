@@ -241,6 +241,12 @@ def apply(
     return row
 
 
+def discard(session: Session, *, project: Project, row: Suggestion, actor: Actor) -> None:
+    publish(session, [_event("suggestion.deleted", project, actor, row)])
+    session.delete(row)
+    session.flush()
+
+
 def delete_for_key(session: Session, *, project: Project, key: KeyLike, actor: Actor) -> int:
     """Delete every suggestion of a key, in every language; the count."""
     rows = list(session.scalars(select(Suggestion).where(Suggestion.key_id == key.id)))

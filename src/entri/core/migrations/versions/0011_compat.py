@@ -1,4 +1,4 @@
-"""Method-style API and suggestions: compat tokens, categories and string numbers; suggestions
+"""Method-style API and suggestions: compat tokens, categories, string numbers and their counters; suggestions
 and the candidate numbers of current values (docs/compat.md, docs/suggestions.md).
 
 Revision ID: 0011_compat
@@ -40,6 +40,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("project_id", name=op.f("pk_compat_tokens")),
         sa.UniqueConstraint("id", name=op.f("uq_compat_tokens_id")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_compat_tokens_token_hash")),
+    )
+    op.create_table(
+        "compat_counters",
+        sa.Column("project_id", sa.String(length=32), nullable=False),
+        sa.Column("strings", sa.BigInteger(), nullable=False),
+        sa.Column("categories", sa.BigInteger(), nullable=False),
+        _fk("compat_counters", "project_id", "projects"),
+        sa.PrimaryKeyConstraint("project_id", name=op.f("pk_compat_counters")),
     )
     op.create_table(
         "compat_categories",
@@ -114,4 +122,5 @@ def downgrade() -> None:
     op.drop_table("suggestions")
     op.drop_table("compat_strings")
     op.drop_table("compat_categories")
+    op.drop_table("compat_counters")
     op.drop_table("compat_tokens")
