@@ -205,3 +205,28 @@ def test_keys_made_elsewhere_get_numbers(compat: Compat) -> None:
         default_translation_value="C",
     )
     assert created["string_id"] == 3
+
+
+def test_changes_in_the_main_api_after_a_compat_call_are_seen(compat: Compat) -> None:
+    category = compat.call("createCategory", name="First")
+    compat.call(
+        "createString",
+        category_id=category,
+        string_key="k",
+        default_translation_language=EN,
+        default_translation_value="v",
+    )
+    assert len(compat.call("getCategories")) == 1
+    key_id = compat.api("GET", "/keys").json()["data"][0]["_id"]
+    moved = compat.api("PATCH", f"/keys/{key_id}", json={"namespace": "Moved/Here"})
+    assert moved.status_code == 200, moved.text
+    names = {c["name"]: c for c in compat.call("getCategories").values()}
+    assert names["Here"]["strings"] == "1" and names["First"]["strings"] == "0"
+    bulk = compat.api("POST", "/keys/bulk", json={"keys": [{"key": "b1", "namespace": "Bulk"}, {"key": "b2"}]})
+    assert bulk.status_code == 201, bulk.text
+    item = compat.call("getTranslations", translation_language=EN)[0]
+    assert item["category_id"] == names["Here"]["id"] and item["string_id"] == "1"
+    names = {c["name"]: c for c in compat.call("getCategories").values()}
+    assert {"Bulk", "(default)"} <= set(names)
+    compat.patch_settings({"allowDeleteString": True})
+    assert compat.call("deleteString", string_id=3) == {"string_id": 3}  # numbered on the way

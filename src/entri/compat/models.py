@@ -62,11 +62,14 @@ class CompatString(Base):
 
 
 class CompatCounter(Base):
-    """The highest category and string numbers a project ever gave: a deleted string's or
-    category's number is never given to another (clients keep ids)."""
+    """The highest category and string numbers a project ever gave (a deleted string's or
+    category's number is never given to another: clients keep ids), and how far numbering got."""
 
     __tablename__ = "compat_counters"
 
     project_id: Mapped[str] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
     strings: Mapped[int] = mapped_column(BigInteger, default=0)
     categories: Mapped[int] = mapped_column(BigInteger, default=0)
+    synced_revision: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    """The project's `keys_revision` when every key last had a number and every namespace a
+    category: while it still matches, nothing needs numbering (one primary-key read)."""

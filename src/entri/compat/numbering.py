@@ -7,9 +7,12 @@ number (`string_id`) unique in its project, kept for as long as the key lives an
 to another key afterwards (`compat_counters` keeps the highest number given).
 
 Keys and namespaces made through the main API, an import or the CLI get their numbers the first
-time the method-style API needs them (`sync`): numbers follow the listing order. `sync` runs in a
-write transaction holding the project lock (`keys.lock_for_keys`), like everything here that
-gives out numbers, so two writers never give out the same one.
+time the method-style API needs them (`sync`): numbers follow the listing order. Whether that is
+needed is one read: every creation, deletion, rename or move of keys moves the project's
+`keys_revision`, and `compat_counters.synced_revision` records the revision the last sync (or
+compat write) left fully numbered. `sync` runs in a write transaction holding the project lock
+(`keys.lock_for_keys`), like everything here that gives out numbers, so two writers never give
+out the same one.
 """
 
 from __future__ import annotations
@@ -156,19 +159,18 @@ def ensure_namespace(session: Session, *, project_id: str, namespace: str, known
 
 
 def needs_sync(session: Session, *, project: Project) -> bool:
-    """Whether some key or namespace has no number yet (a read: counts and one anti-join)."""
-    numbered = session.scalar(
-        select(func.count()).select_from(CompatString).where(CompatString.project_id == project.id)
-    )
-    if int(numbered or 0) != project.key_count:
-        return True
-    missing = (
-        select(Key.namespace)
-        .where(Key.project_id == project.id)
-        .where(~Key.namespace.in_(select(CompatCategory.namespace).where(CompatCategory.project_id == project.id)))
-        .limit(1)
-    )
-    return session.execute(missing).first() is not None
+    """Whether some key or namespace may lack a number: keys were created, deleted, renamed or
+    moved (`projects.keys_revision` moved) since the last `sync`. One primary-key read."""
+    counter = session.get(CompatCounter, project.id)
+    return counter is None or counter.synced_revision != project.keys_revision
+
+
+def mark_synced(session: Session, *, project_id: str) -> None:
+    """Every key and namespace has its number now (a sync, or a compat write that kept it so,
+    under the project lock): record the project's current key revision."""
+    revision = session.scalar(select(Project.keys_revision).where(Project.id == project_id))
+    _counter(session, project_id).synced_revision = revision
+    session.flush()
 
 
 def sync(session: Session, *, project: Project) -> None:
@@ -192,6 +194,7 @@ def sync(session: Session, *, project: Project) -> None:
         start = take_strings(session, project_id=project.id, count=len(unnumbered))
         rows = ((project.id, start + i, key_id) for i, key_id in enumerate(unnumbered))
         copy_rows(session, table_of(CompatString.__table__), ("project_id", "number", "key_id"), rows)
+    mark_synced(session, project_id=project.id)
 
 
 def number_key(session: Session, *, project_id: str, key_id: str, number: int | None = None) -> int:

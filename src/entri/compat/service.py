@@ -114,5 +114,8 @@ def _write(session: Session, name: str, grant: Grant, params: Params) -> Any:
     if numbering.needs_sync(session, project=project):
         numbering.sync(session, project=project)
     result = METHODS[name].handler(session, project, grant, params)
+    # Every method numbers the keys it creates and the categories it needs, under the lock:
+    # what it changed needs no sync.
+    numbering.mark_synced(session, project_id=project.id)
     session.commit()
     return result

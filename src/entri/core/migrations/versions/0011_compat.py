@@ -46,6 +46,7 @@ def upgrade() -> None:
         sa.Column("project_id", sa.String(length=32), nullable=False),
         sa.Column("strings", sa.BigInteger(), nullable=False),
         sa.Column("categories", sa.BigInteger(), nullable=False),
+        sa.Column("synced_revision", sa.BigInteger(), nullable=True),
         _fk("compat_counters", "project_id", "projects"),
         sa.PrimaryKeyConstraint("project_id", name=op.f("pk_compat_counters")),
     )
