@@ -273,3 +273,13 @@ def test_a_parameter_holding_the_token_is_not_quoted_back(compat: Compat) -> Non
         )  # fmt: skip
         body = envelope(response, compat.token)
         assert body["ok"] is False
+
+
+def test_the_token_in_a_main_api_path_is_redacted(compat: Compat) -> None:
+    """Every compat token mixes letters and digits, so the main API's look-alike rule hides it
+    in an unknown path (core/http.py) as well."""
+    for path in (f"/api/compat/api/{compat.token}/getLanguages", f"/api/v1/{compat.token}", f"/{compat.token}"):
+        response = compat.client.get(path)
+        assert response.status_code == 404
+        assert compat.token not in response.text
+        assert "{redacted}" in response.json()["path"]
