@@ -18,6 +18,8 @@ from entri.ai.router import router as ai_router
 from entri.auth.deps import SECURE_SESSION_COOKIE, SESSION_COOKIE
 from entri.auth.router import router as auth_router
 from entri.core import crypto
+from entri.compat.router import router as compat_router
+from entri.compat.transport import CompatDispatch
 from entri.core.body_limit import BodyLimitMiddleware
 from entri.core.config import Settings, get_settings
 from entri.core.db import Database, get_database
@@ -33,6 +35,7 @@ from entri.keys.router import router as keys_router
 from entri.memory.router import router as memory_router
 from entri.organizations.router import router as orgs_router
 from entri.projects.router import router as projects_router
+from entri.suggestions.router import router as suggestions_router
 from entri.tokens.router import router as tokens_router
 from entri.translations.router import router as translations_router
 from entri.webhooks.router import router as webhooks_router
@@ -51,6 +54,8 @@ ROUTERS = (
     memory_router,
     activity_router,
     webhooks_router,
+    suggestions_router,
+    compat_router,
 )
 """Matching walks the routes in this order on every request: the hottest come first. No two
 routers share a path shape, so the order changes nothing else (tests/core check every route)."""
@@ -184,7 +189,10 @@ def create_app(database: Database | None = None, settings: Settings | None = Non
     app.add_middleware(
         RateLimitMiddleware, limits=RateLimits(settings), cookie_names=(SESSION_COOKIE, SECURE_SESSION_COOKIE)
     )
-    app.add_middleware(VersionAliasMiddleware)  # added last, so it runs first
+    app.add_middleware(VersionAliasMiddleware)
+    # Added last, so it runs first: `/compat/...` (the method-style API) never meets the main
+    # API's middlewares and error shape, and its token is out of the path before anything logs it.
+    app.add_middleware(CompatDispatch, max_body_bytes=settings.max_body_bytes)
     app.include_router(_api(), prefix="/api")
 
     _install_openapi(app)

@@ -1,7 +1,11 @@
 """Error bodies never echo a credential found in the path (docs/api-decisions.md, "Paths in
-error bodies"). Tokens will travel in paths (`/compat/api/{api_token}/{method}`), and error
-bodies end up in client logs. A secret path parameter shows as its placeholder; elsewhere a
-segment that looks like a credential shows as `{redacted}`; ids and words are kept."""
+error bodies"). Tokens travel in paths (the method-style API's `/legacy/api/{api_token}/…`),
+and error bodies end up in client logs. A secret path parameter shows as its placeholder;
+elsewhere a segment that looks like a credential shows as `{redacted}`; ids and words are kept.
+
+The method-style API itself answers in its own shape, in front of these handlers
+(tests/compat/test_transport.py); the stand-in route here, `/legacy/api/{api_token}/…`,
+exercises the main app's redaction for any route with a token in its path."""
 
 from __future__ import annotations
 
@@ -26,10 +30,10 @@ SHORT_SECRET = "hunter2"  # too plain to look like anything: only the route know
 
 @pytest.fixture(scope="module")
 def compat(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    """The app plus a stand-in for the method-style API, whose token is a path parameter."""
+    """The app plus a stand-in route whose token is a path parameter."""
     tmp = tmp_path_factory.mktemp("paths")
     app = create_app(Database(f"sqlite:///{tmp / 'x.db'}"), Settings(data_dir=Path(tmp), max_body_bytes=1024))
-    router = APIRouter(prefix="/compat/api")
+    router = APIRouter(prefix="/legacy/api")
 
     @router.get("/{api_token}/{method}")
     def method(api_token: str, method: str, limit: int = 10) -> dict[str, str]:
@@ -51,7 +55,7 @@ def _secrets_absent(text: str) -> None:
     ("path", "shown"),
     [
         (f"/api/nope/{API_TOKEN}/more", "/api/nope/{redacted}/more"),
-        (f"/compat/api/{HEX_TOKEN}", "/compat/api/{redacted}"),
+        (f"/legacy/api/{HEX_TOKEN}", "/legacy/api/{redacted}"),
         (f"/api/v1/x/{API_TOKEN}", "/api/v1/x/{redacted}"),
         ("/api/projects/proj_abcdefghij2345672345/nope", "/api/projects/proj_abcdefghij2345672345/nope"),
         ("/api/internationalization-settings/x", "/api/internationalization-settings/x"),
@@ -66,25 +70,25 @@ def test_unknown_path_redacts_what_looks_like_a_credential(compat: TestClient, p
 
 @pytest.mark.parametrize("secret", [API_TOKEN, HEX_TOKEN, SHORT_SECRET])
 def test_known_route_shows_the_secret_parameter_as_its_placeholder(compat: TestClient, secret: str) -> None:
-    shown = "/compat/api/{api_token}/getStrings"
-    not_found = compat.get(f"/compat/api/{secret}/getStrings")
+    shown = "/legacy/api/{api_token}/getStrings"
+    not_found = compat.get(f"/legacy/api/{secret}/getStrings")
     assert assert_error(not_found, 404, shown) == "Unknown method getStrings"
-    invalid = compat.get(f"/compat/api/{secret}/getStrings?limit=many")
+    invalid = compat.get(f"/legacy/api/{secret}/getStrings?limit=many")
     assert_error(invalid, 400, shown)
-    wrong_method = compat.delete(f"/compat/api/{secret}/getStrings")
+    wrong_method = compat.delete(f"/legacy/api/{secret}/getStrings")
     assert_error(wrong_method, 405, shown)
-    crash = compat.get(f"/compat/api/{secret}/boom")
+    crash = compat.get(f"/legacy/api/{secret}/boom")
     assert crash.status_code == 500
-    assert crash.json()["path"] == "/compat/api/{api_token}/boom"
+    assert crash.json()["path"] == "/legacy/api/{api_token}/boom"
     for response in (not_found, invalid, wrong_method, crash):
         _secrets_absent(response.text)
 
 
 def test_answers_before_routing_redact_too(compat: TestClient) -> None:
-    too_large = compat.post(f"/compat/api/{API_TOKEN}/addString", content=b"x" * 2048)
-    assert_error(too_large, 413, "/compat/api/{redacted}/addString")
-    nul = compat.get(f"/compat/api/{API_TOKEN}/getStrings?q=%00")
-    assert_error(nul, 400, "/compat/api/{redacted}/getStrings")
+    too_large = compat.post(f"/legacy/api/{API_TOKEN}/addString", content=b"x" * 2048)
+    assert_error(too_large, 413, "/legacy/api/{redacted}/addString")
+    nul = compat.get(f"/legacy/api/{API_TOKEN}/getStrings?q=%00")
+    assert_error(nul, 400, "/legacy/api/{redacted}/getStrings")
     for response in (too_large, nul):
         _secrets_absent(response.text)
 

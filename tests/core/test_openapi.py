@@ -44,7 +44,7 @@ TIME_FIELDS = {
 }
 ID_PREFIXES = (
     *("proj_", "key_", "hist_", "tok_", "user_", "org_", "inv_", "job_", "gloss_", "term_", "tm_", "act_"),
-    *("whk_", "dlv_"),
+    *("whk_", "dlv_", "sug_"),
 )
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 

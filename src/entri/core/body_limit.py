@@ -13,8 +13,11 @@ The same applies to any answer given before the body was read (an unknown route,
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import anyio
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from entri.core.http import error_response, public_path
@@ -66,12 +69,15 @@ class _RequestBody:
 class BodyLimitMiddleware:
     """Reject bodies over the cap with 413 before any handler buffers them.
 
-    Checks Content-Length up front and counts streamed chunks for chunked uploads.
+    Checks Content-Length up front and counts streamed chunks for chunked uploads. `respond`
+    builds the 413 for an app with its own error shape (the method-style API); by default it
+    is the main API's error body.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, respond: Callable[[Scope, int], Response] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.respond = respond
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -112,7 +118,10 @@ class BodyLimitMiddleware:
             await self._reject(scope, lingering_send)
 
     async def _reject(self, scope: Scope, send: Send) -> None:
-        response = error_response(413, limit_message(self.max_bytes), public_path(scope))
+        if self.respond is not None:
+            response = self.respond(scope, self.max_bytes)
+        else:
+            response = error_response(413, limit_message(self.max_bytes), public_path(scope))
         await response(scope, _no_receive, send)
 
 

@@ -447,3 +447,36 @@ def list_keys(
     ordered = query.order_by(*LISTING_ORDER).options(selectinload(Key.tag_rows))
     rows = session.scalars(ordered.offset(params.offset).limit(params.limit))
     return list(rows), total
+
+
+def remove_keys(session: Session, *, project: Project, key_ids: Sequence[str]) -> list[tuple[str, str, str]]:
+    """Delete keys of `project` with everything that hangs off them (no permission check, no
+    commit, no event): the building block for callers with their own rules, such as the
+    method-style API's `deleteString`. The caller holds `lock_for_keys`. Returns the (id,
+    namespace, name) of the keys that existed."""
+    wanted = list(dict.fromkeys(key_ids))
+    doomed: list[tuple[str, str, str]] = []
+    for start in range(0, len(wanted), 500):
+        query = select(Key.id, Key.namespace, Key.name).where(
+            Key.project_id == project.id, Key.id.in_(wanted[start : start + 500])
+        )
+        doomed += [(key_id, namespace, name) for key_id, namespace, name in session.execute(query)]
+    for start in range(0, len(doomed), 500):
+        session.execute(delete(Key).where(Key.id.in_([d[0] for d in doomed[start : start + 500]])))
+    projects.adjust_key_count(session, project_id=project.id, delta=-len(doomed))
+    return doomed
+
+
+def tags_of(session: Session, *, key_ids: Sequence[str]) -> dict[str, list[str]]:
+    """`{key id: tags in order}` for keys that have tags (500 ids a query)."""
+    ids = list(dict.fromkeys(key_ids))
+    found: dict[str, list[str]] = {}
+    for start in range(0, len(ids), 500):
+        query = (
+            select(KeyTag.key_id, KeyTag.tag)
+            .where(KeyTag.key_id.in_(ids[start : start + 500]))
+            .order_by(KeyTag.key_id, KeyTag.position)
+        )
+        for key_id, tag in session.execute(query):
+            found.setdefault(key_id, []).append(tag)
+    return found

@@ -65,7 +65,9 @@ class ProjectUpdate(PatchModel):
     settings: dict[str, Any] | None = Field(
         default=None,
         description="Partial: objects merge key by key, null removes a key. `checks` (docs/checks.md): "
-        "`severities` {check id: error|warning|off}, `dialect`, `identical` [texts].",
+        "`severities` {check id: error|warning|off}, `dialect`, `identical` [texts]. `ai`: `instructions` "
+        "(docs/ai.md). `compat` (docs/compat.md): `allowDeleteString`, `allowUpdateTranslation`, "
+        "`allowDisapproveAllTranslations`, `allowDeleteAllSuggestions` (booleans, off by default) and `labels`.",
         examples=[{"checks": {"severities": {"unchanged": "off"}, "identical": ["Entri"]}}],
     )
 

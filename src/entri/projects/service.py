@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from entri.checks import settings as check_settings
+from entri.compat import settings as compat_settings
 from entri.core.actor import Actor
 from entri.core.clock import utcnow
 from entri.core.errors import BadRequest, Conflict, NotFound
@@ -145,6 +146,8 @@ def update_project(
             found += check_settings.problems(new_settings["checks"], where="settings.checks", for_project=True)
         if new_settings.get("ai") is not None:
             found += _ai_settings_problems(new_settings["ai"])
+        if new_settings.get("compat") is not None:
+            found += compat_settings.problems(new_settings["compat"])
         if found:
             raise BadRequest(found)
         project.settings = new_settings
@@ -186,9 +189,10 @@ def update_project(
     return project
 
 
-PROJECT_SETTINGS = ("checks", "ai")
-"""The project settings there are: `checks` (docs/checks.md, "Settings") and `ai`
-(`{"instructions": "…"}`, tone and style for AI translation, docs/ai.md)."""
+PROJECT_SETTINGS = ("checks", "ai", "compat")
+"""The project settings there are: `checks` (docs/checks.md, "Settings"), `ai`
+(`{"instructions": "…"}`, tone and style for AI translation, docs/ai.md) and `compat` (the
+method-style API's switches and labels, docs/compat.md)."""
 MAX_AI_INSTRUCTIONS = 5000
 
 
