@@ -17,9 +17,9 @@ from entri.activity.router import router as activity_router
 from entri.ai.router import router as ai_router
 from entri.auth.deps import SECURE_SESSION_COOKIE, SESSION_COOKIE
 from entri.auth.router import router as auth_router
-from entri.core import crypto
 from entri.compat.router import router as compat_router
 from entri.compat.transport import CompatDispatch
+from entri.core import crypto
 from entri.core.body_limit import BodyLimitMiddleware
 from entri.core.config import Settings, get_settings
 from entri.core.db import Database, get_database
