@@ -117,6 +117,20 @@ def test_add_and_remove_keep_layout() -> None:
     assert {e.key: e.value for e in parsed.entries} == {e.key: e.value for e in catalog.entries}
 
 
+def test_new_keys_under_one_missing_parent_share_one_array() -> None:
+    """PHP keeps only the last of two equal keys: two `'password' => [...]` blocks would lose
+    all but the last new value in the real app. And an array without a trailing comma gets one
+    comma, however many entries are added to it (two made the file unparseable)."""
+    source = b"<?php\n\nreturn [\n    'a' => 'x',\n    'nested' => [\n        'b' => 'y'\n    ]\n];\n"
+    catalog = php_array.parse(source, "fr")
+    added = {"password.reset": "R", "password.sent": "S", "password.deep.x": "X", "nested.c": "C", "nested.d": "D"}
+    catalog.entries += [Entry(key=k, value=v) for k, v in added.items()]
+    out = php_array.render(catalog)
+    assert out.count(b"'password' =>") == 1 and out.count(b"'deep' =>") == 1 and b",," not in out
+    parsed = php_array.parse(out, "fr")
+    assert {e.key: e.value for e in parsed.entries} == {"a": "x", "nested.b": "y", **added}
+
+
 def test_plurals_render_as_laravel_pipes() -> None:
     catalog = Catalog(
         language="ru",

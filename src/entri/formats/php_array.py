@@ -306,11 +306,16 @@ def _emit(branch: _nesting.Branch[str], depth: int, lines: list[str]) -> None:
             lines.append(f"{indent}{_quote(name)} => {_quote(child)},")
 
 
-def _nested_literal(path: tuple[str, ...], value: str, indent: str) -> str:
-    if len(path) == 1:
-        return f"{_quote(path[0])} => {_quote(value)}"
-    inner = _nested_literal(path[1:], value, indent + "    ")
-    return f"{_quote(path[0])} => [\n{indent}    {inner},\n{indent}]"
+def _literal(name: str, child: _nesting.Branch[str] | str, indent: str) -> str:
+    """`'name' => 'value'` or a nested array block; the first line unindented, the closing
+    bracket at `indent`."""
+    if not isinstance(child, _nesting.Branch):
+        return f"{_quote(name)} => {_quote(child)}"
+    inner = indent + "    "
+    lines = [f"{_quote(name)} => ["]
+    lines += [f"{inner}{_literal(n, c, inner)}," for n, c in child.children.items()]
+    lines.append(f"{indent}]")
+    return "\n".join(lines)
 
 
 def _render_patched(catalog: Catalog, memo: _Memo) -> bytes:
@@ -337,20 +342,27 @@ def _render_patched(catalog: Catalog, memo: _Memo) -> bytes:
             edits.append((start, end, ""))
         elif wanted[path] != item.value:
             edits.append((item.value_start, item.value_end, _quote(wanted[path])))
+    # New entries, grouped by the deepest array of the file that holds them: each array gets
+    # one block, and keys sharing a missing parent share one nested literal (PHP keeps only the
+    # last of two equal keys, so a second `'password' => [...]` would lose the first).
+    additions: dict[tuple[str, ...], list[tuple[str, str]]] = {}
     for path, value in wanted.items():
         if path in memo.items:
             continue
         depth = max((i for i in range(len(path)) if path[:i] in memo.arrays), default=0)
-        array = memo.arrays[path[:depth]]
-        indent = array.item_indent if array.item_indent is not None else "    " * (depth + 1)
-        literal = _nested_literal(path[depth:], value, indent)
+        additions.setdefault(path[:depth], []).append((".".join(path[depth:]), value))
+    for anchor, items in additions.items():
+        array = memo.arrays[anchor]
+        indent = array.item_indent if array.item_indent is not None else "    " * (len(anchor) + 1)
+        tree = _nesting.build(items)
+        block = "".join(f"{indent}{_literal(name, child, indent)},\n" for name, child in tree.children.items())
         if array.last_end is not None and not array.trailing_comma:
             edits.append((array.last_end, array.last_end, ","))
         line_start = text.rfind("\n", 0, array.close) + 1
         if not text[line_start : array.close].strip():
-            edits.append((line_start, line_start, f"{indent}{literal},\n"))
+            edits.append((line_start, line_start, block))
         else:
-            edits.append((array.close, array.close, f"\n{indent}{literal},\n"))
+            edits.append((array.close, array.close, f"\n{block}"))
     # Later edits at the same offset go first so that insertions keep catalog order.
     ordered = sorted(enumerate(edits), key=lambda pair: (pair[1][0], pair[1][1], pair[0]), reverse=True)
     for _, (start, end, replacement) in ordered:
