@@ -157,3 +157,13 @@ def test_plural_keys_are_edited_by_cldr_category(tenant: Tenant, client: TestCli
     stored = client.get(f"/api/projects/{pid}/keys/{key_id}/translations", headers=tenant.headers).json()
     ru = next(t for t in stored["translations"] if t["language"] == "ru")
     assert ru["pluralForms"] == forms
+
+
+def test_failing_checks_filter_finds_the_broken_placeholder(tenant: Tenant, client: TestClient) -> None:
+    project = make_project(tenant)
+    headers = sign_in(client, tenant.owner)
+    assert _save(client, project, headers, "greeting", "Bonjour").status_code == 200  # {name} missing
+    assert _save(client, project, headers, "title", "Bienvenue").status_code == 200
+    failing = client.get(project.editor, params={"check": "failing"}).text
+    assert "1 keys" in failing and "greeting" in failing and 'class="cell st-translated failing"' in failing
+    assert "placeholders" in failing
