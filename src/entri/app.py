@@ -38,6 +38,7 @@ from entri.projects.router import router as projects_router
 from entri.suggestions.router import router as suggestions_router
 from entri.tokens.router import router as tokens_router
 from entri.translations.router import router as translations_router
+from entri.web.router import router as web_router
 from entri.webhooks.router import router as webhooks_router
 
 ROUTERS = (
@@ -124,6 +125,7 @@ def _install_openapi(app: FastAPI) -> None:
 
 
 DOCS_URL = "/api/docs"
+WEB_URL = "/app"
 ASSETS_URL = DOCS_URL + "/assets"
 SWAGGER_UI_ASSETS = {
     "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
@@ -194,13 +196,14 @@ def create_app(database: Database | None = None, settings: Settings | None = Non
     # API's middlewares and error shape, and its token is out of the path before anything logs it.
     app.add_middleware(CompatDispatch, max_body_bytes=settings.max_body_bytes)
     app.include_router(_api(), prefix="/api")
+    app.include_router(web_router)  # the web app under /app (docs/web.md)
 
     _install_openapi(app)
     _install_docs(app)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:
-        return RedirectResponse(DOCS_URL)
+        return RedirectResponse(WEB_URL)
 
     @app.get("/api/health", tags=["Meta"], summary="Liveness probe")
     def health() -> dict[str, str]:

@@ -495,10 +495,10 @@ def test_swagger_ui_is_served(api: TestClient) -> None:
     assert "/api/openapi.json" in response.text
 
 
-def test_root_redirects_to_the_docs(api: TestClient) -> None:
+def test_root_redirects_to_the_web_app(api: TestClient) -> None:
     response = api.get("/", follow_redirects=False)
     assert response.status_code in (302, 307)
-    assert response.headers["location"] == "/api/docs"
+    assert response.headers["location"] == "/app"
 
 
 def openapi(api: TestClient) -> dict[str, Any]:

@@ -83,6 +83,14 @@ def find_key(session: Session, *, project_id: str, namespace: str, name: str) ->
     )
 
 
+def keys_by_id(session: Session, *, project_id: str, key_ids: Sequence[str]) -> dict[str, Key]:
+    """The project's keys among `key_ids` (a page of the web editor), by id."""
+    if not key_ids:
+        return {}
+    rows = session.scalars(select(Key).where(Key.project_id == project_id, Key.id.in_(list(key_ids))))
+    return {k.id: k for k in rows}
+
+
 def names_of(session: Session, *, key_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
     """`{key id: (name, namespace)}` of the keys that exist, by primary key, 500 ids a query
     (webhook deliveries name the keys whose values they announce)."""

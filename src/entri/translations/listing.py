@@ -8,14 +8,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, String, and_, bindparam, func, select, text, tuple_
+from sqlalchemy import ColumnElement, Integer, Select, String, and_, bindparam, func, or_, select, text, tuple_
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Executable
 
 from entri.checks.base import Level
 from entri.core.prepared import Prepared, json_value
 from entri.keys.models import Key
-from entri.keys.service import LISTING_ORDER
+from entri.keys.service import LISTING_ORDER, like_pattern
 from entri.projects.models import Project
 from entri.translations.models import Translation
 
@@ -153,14 +153,18 @@ def list_for_language(
     limit: int,
     status: str | None = None,
     check: str | None = None,
+    namespace: str | None = None,
+    search: str | None = None,
 ) -> tuple[list[Any], int]:
     """Every key of the project with its translation in `language` (NULL columns when none).
 
-    Plain column rows, not ORM objects: this is the hottest read of the API. Without a status
-    filter the page of keys is cut from the covering index first and only those keys are
-    joined, so a deep page costs the same as the first one.
+    Plain column rows, not ORM objects: this is the hottest read of the API. Without a filter
+    the page of keys is cut from the covering index first and only those keys are joined, so a
+    deep page costs the same as the first one. `search` matches the key name or any language's
+    text (the source's included), case-insensitively; `namespace` is exact (the web editor's
+    filters).
     """
-    if status is None and check is None:
+    if status is None and check is None and namespace is None and not search:
         params: dict[str, Any] = {"project_id": project.id, "language": language, "offset": offset, "limit": limit}
         anchor = _anchor_for(session, project, offset)
         if anchor is None:
@@ -176,6 +180,16 @@ def list_for_language(
         conds.append(Translation.status == status)
     if check is not None:
         conds.append(failing_condition(session, check))
+    if namespace is not None:
+        conds.append(Key.namespace == namespace)
+    if search:
+        pattern = like_pattern(search)
+        conds.append(
+            or_(
+                Key.name.ilike(pattern, escape="\\"),
+                Key.id.in_(key_ids_matching(project_id=project.id, text=pattern)),
+            )
+        )
     query = select(*LISTING_COLUMNS).outerjoin(Translation, join).where(Key.project_id == project.id, *conds)
     count_query = select(func.count()).select_from(Key).outerjoin(Translation, join)
     total = int(session.scalar(count_query.where(Key.project_id == project.id, *conds)) or 0)

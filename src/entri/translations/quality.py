@@ -18,7 +18,7 @@ from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session
 
 from entri.checks.base import OFF, Context, Failure, Severity, Subject
-from entri.checks.dialects import infer_dialect
+from entri.checks.dialects import infer_dialect, spans
 from entri.checks.runner import Checker, level
 from entri.glossary import service as glossary
 from entri.keys.models import Key, KeyTag
@@ -182,3 +182,27 @@ def refusal(key_id: str, language: str, status: str, failures: Sequence[Failure]
         f"The translation of '{key_id}' in '{language}' cannot be '{status}' while error-level checks fail "
         f"({errors}); fix it, or an admin can pass force: true"
     )
+
+
+def draft_failures(
+    session: Session,
+    *,
+    project: Any,
+    key_id: str,
+    language: str,
+    value: str | None,
+    plurals: Mapping[str, str] | None,
+) -> list[Failure]:
+    """The failures a draft would store if it were saved now, by the same policy and inputs
+    as the write path: the web editor shows them as the translator types, before saving."""
+    policy = policy_for(session, project=project)
+    facts = inputs(session, project_id=project.id, source_language=project.source_language, key_ids=[key_id])
+    return policy.failures(language=language, value=value, plurals=plurals, facts=facts.get(key_id))
+
+
+def placeholder_spans(project: Any, origin_format: str | None, text: str) -> list[tuple[int, int]]:
+    """Where the placeholders of a source text are, in the dialect its checks use (the
+    project's override, else inferred from the key's origin format): for highlighting."""
+    configured = check_settings(getattr(project, "settings", None)).get("dialect")
+    dialect = configured if isinstance(configured, str) and configured != "auto" else infer_dialect(origin_format)
+    return spans(dialect, text)

@@ -1,0 +1,1 @@
+"""The web app for translators and reviewers (docs/web.md)."""
