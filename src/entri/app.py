@@ -14,6 +14,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from pydantic import BaseModel
 
 from entri.ai.router import router as ai_router
+from entri.analytics.router import router as analytics_router
 from entri.auth.router import router as auth_router
 from entri.core.body_limit import BodyLimitMiddleware
 from entri.core.config import Settings, get_settings
@@ -43,6 +44,7 @@ ROUTERS = (
     jobs_router,
     glossary_router,
     memory_router,
+    analytics_router,
 )
 """Matching walks the routes in this order on every request: the hottest come first. No two
 routers share a path shape, so the order changes nothing else (tests/core check every route)."""

@@ -21,11 +21,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from entri.core.bulk import copy_rows, table_of
 from entri.core.clock import utcnow
+from entri.core.db import retry_transient
 from entri.core.errors import MAX_PROBLEMS, BadRequest, Conflict, NotFound
 from entri.core.ids import new_ids
 from entri.core.pagination import PageParams
 from entri.core.permissions import Permission
 from entri.core.principal import Principal
+from entri.keys import hooks
 from entri.keys.models import SORT_PREFIX, Key, KeyTag
 from entri.keys.rules import MAX_BULK, key_problems
 from entri.projects import service as projects
@@ -162,6 +164,45 @@ def validate_keys(items: Sequence[KeyFields]) -> None:
         raise BadRequest(problems[:MAX_PROBLEMS])
 
 
+def lock_rows(session: Session, *, key_ids: Sequence[str]) -> None:
+    """Lock key rows `FOR UPDATE`, in id order, before they are deleted or moved: a writer
+    inserting a translation of one of them holds a key-share lock on it (the foreign key) until it
+    commits, so the hooks (`keys/hooks.py`) then see every translation the key has."""
+    ids = sorted(key_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        session.execute(select(Key.id).where(Key.id.in_(chunk)).order_by(Key.id).with_for_update())
+
+
+def namespaces_of(session: Session, *, project_id: str, key_ids: Sequence[str]) -> dict[str, str]:
+    """The namespace of each key, by id: one scan of the project's keys for big sets."""
+    if len(key_ids) >= 20_000:
+        wanted = set(key_ids)
+        return {k: ns for k, ns in all_namespaces(session, project_id=project_id).items() if k in wanted}
+    found: dict[str, str] = {}
+    ids = list(key_ids)
+    for start in range(0, len(ids), 900):
+        query = select(Key.id, Key.namespace).where(Key.id.in_(ids[start : start + 900]))
+        found.update({k: ns for k, ns in session.execute(query)})
+    return found
+
+
+def all_namespaces(session: Session, *, project_id: str) -> dict[str, str]:
+    """The namespace of every key of a project, by id."""
+    query = select(Key.id, Key.namespace).where(Key.project_id == project_id)
+    return {k: ns for k, ns in session.execute(query)}
+
+
+def count_by_namespace(session: Session, *, project_ids: Sequence[str]) -> dict[tuple[str, str], int]:
+    """Keys per (project id, namespace), counted on the listing index."""
+    query = (
+        select(Key.project_id, Key.namespace, func.count())
+        .where(Key.project_id.in_(list(project_ids)))
+        .group_by(Key.project_id, Key.namespace)
+    )
+    return {(p, ns): int(n) for p, ns, n in session.execute(query)}
+
+
 def lock_for_keys(session: Session, *, project: Project) -> None:
     """Queue behind any other transaction creating or deleting keys of this project (see the
     module docstring). Take it before reading which keys exist."""
@@ -289,6 +330,9 @@ def _apply_changes(session: Session, *, project: Project, key: Key, changes: dic
         other = find_key(session, project_id=project.id, namespace=new_namespace, name=new_name)
         if other is not None and other.id != key.id:
             raise Conflict(f"Key '{new_name}' already exists in namespace '{new_namespace}'")
+        if new_namespace != key.namespace:
+            lock_rows(session, key_ids=[key.id])
+            hooks.moving(session, project_id=project.id, moves=[hooks.Move(key.id, key.namespace, new_namespace)])
         key.name, key.name_hash, key.namespace = new_name, name_hash(new_name), new_namespace
         key.sort_name = new_name[:SORT_PREFIX]
         projects.keys_reordered(session, project_id=project.id)
@@ -305,6 +349,7 @@ def _apply_changes(session: Session, *, project: Project, key: Key, changes: dic
     key.updated_at = utcnow()
 
 
+@retry_transient
 def update_key(
     session: Session, *, principal: Principal, project: Project, key_id: str, changes: dict[str, Any]
 ) -> Key:
@@ -316,6 +361,7 @@ def update_key(
     return key
 
 
+@retry_transient
 def update_keys(session: Session, *, principal: Principal, project: Project, items: Sequence[dict[str, Any]]) -> int:
     principal.require(Permission.MANAGE_KEYS)
     _bulk_size(items)
@@ -335,16 +381,20 @@ def update_keys(session: Session, *, principal: Principal, project: Project, ite
     return len(items)
 
 
+@retry_transient
 def delete_key(session: Session, *, principal: Principal, project: Project, key_id: str) -> Key:
     principal.require(Permission.MANAGE_KEYS)
     lock_for_keys(session, project=project)
     key = get_key(session, project=project, key_id=key_id)
+    lock_rows(session, key_ids=[key.id])
+    hooks.removing(session, project_id=project.id, key_ids=[key.id])
     session.delete(key)
     projects.adjust_key_count(session, project_id=project.id, delta=-1)
     session.commit()
     return key
 
 
+@retry_transient
 def delete_keys(
     session: Session, *, principal: Principal, project: Project, key_ids: Sequence[str]
 ) -> tuple[int, list[str]]:
@@ -354,6 +404,9 @@ def delete_keys(
     wanted = list(dict.fromkeys(key_ids))
     found = set(session.scalars(select(Key.id).where(Key.project_id == project.id, Key.id.in_(wanted))))
     if found:
+        ordered = sorted(found)
+        lock_rows(session, key_ids=ordered)
+        hooks.removing(session, project_id=project.id, key_ids=ordered)
         session.execute(delete(Key).where(Key.id.in_(found)))
         projects.adjust_key_count(session, project_id=project.id, delta=-len(found))
     session.commit()

@@ -1,5 +1,8 @@
-"""What the write path does after writing, in the same transaction: today, translation-memory
-capture (decisions.md 9, docs/memory.md). `service.write` calls `after_write` last.
+"""What the write path does after writing, in the same transaction: the progress counters and
+activity tallies (`counts.py`, docs/analytics.md) and translation-memory capture (decisions.md 9,
+docs/memory.md). `service.write` calls `after_write` last.
+
+Translation-memory capture:
 
 Captured:
 - a target-language value that becomes `approved`: origin `human`, or `import` when a file
@@ -21,6 +24,7 @@ from sqlalchemy.orm import Session
 from entri.checks.base import Severity
 from entri.core.vocabularies import Action, Source, Status
 from entri.memory.capture import Origin, Segment, capture
+from entri.translations import counts
 from entri.translations.changes import Change, ProjectLike
 from entri.translations.models import Translation
 
@@ -52,7 +56,9 @@ def _stored_sources(session: Session, *, language: str, key_ids: Sequence[str]) 
 
 
 def after_write(session: Session, *, project: ProjectLike, changes: Sequence[Change]) -> None:
-    """Remember the approved and AI-made values of `changes` in the organization's memory."""
+    """Count `changes` into the progress journals; remember their approved and AI-made values
+    in the organization's memory."""
+    counts.record(session, project_id=project.id, changes=changes)
     source_language = project.source_language
     wanted = [(c, o) for c in changes if c.language != source_language and (o := _origin(c)) is not None]
     if not wanted:
