@@ -181,16 +181,17 @@ def namespaces_of(session: Session, *, project_id: str, key_ids: Sequence[str]) 
         return {k: ns for k, ns in all_namespaces(session, project_id=project_id).items() if k in wanted}
     found: dict[str, str] = {}
     ids = list(key_ids)
+    conn = session.connection()  # Core rows: this runs after every translation write
     for start in range(0, len(ids), 900):
         query = select(Key.id, Key.namespace).where(Key.id.in_(ids[start : start + 900]))
-        found.update({k: ns for k, ns in session.execute(query)})
+        found.update({k: ns for k, ns in conn.execute(query).all()})
     return found
 
 
 def all_namespaces(session: Session, *, project_id: str) -> dict[str, str]:
     """The namespace of every key of a project, by id."""
     query = select(Key.id, Key.namespace).where(Key.project_id == project_id)
-    return {k: ns for k, ns in session.execute(query)}
+    return {k: ns for k, ns in session.connection().execute(query).all()}
 
 
 def count_by_namespace(session: Session, *, project_ids: Sequence[str]) -> dict[tuple[str, str], int]:

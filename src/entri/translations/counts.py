@@ -24,7 +24,7 @@ never wait for each other, and every row is summed by exactly one of them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -78,7 +78,7 @@ def _counted(value: str | None) -> tuple[int, int, int]:
     return 1, count_words(value), count_characters(value)
 
 
-def work_of(
+def work_kind(
     *,
     old_value: str | None,
     old_plurals: Any,
@@ -86,37 +86,47 @@ def work_of(
     new_value: str | None,
     new_plurals: Any,
     new_status: str,
-) -> tuple[int, int, int, int, int] | None:
-    """What one change (or history entry) adds to the day's work: (values written, reviews,
-    approvals, words written, characters written), or None for nothing.
-
-    A value is written when the text changes to a non-empty one; a review when the status
-    becomes `reviewed` or `approved` from another status; an approval when it becomes
-    `approved`. Words and characters are those of the value written."""
-    written = (new_value or new_plurals) and (old_value, old_plurals) != (new_value, new_plurals)
+) -> tuple[bool, bool, bool]:
+    """What one change (or history entry) counts for in the day's work: (a value written, a
+    review, an approval). A value is written when the text changes to a non-empty one; a review
+    when the status becomes `reviewed` or `approved` from another status; an approval when it
+    becomes `approved`. The words and characters of a day's work are those of the values written."""
+    written = bool(new_value or new_plurals) and (old_value, old_plurals) != (new_value, new_plurals)
     reviewed = new_status in REVIEW_STATUSES and new_status != old_status
     approved = new_status == Status.APPROVED and old_status != Status.APPROVED
-    if not (written or reviewed or approved):
-        return None
-    if written:
-        return 1, int(reviewed), int(approved), count_words(new_value), count_characters(new_value)
-    return 0, int(reviewed), int(approved), 0, 0
+    return written, reviewed, approved
 
 
-def record(session: Session, *, project_id: str, changes: Sequence[Change]) -> None:
-    """Journal what `changes` (already written) did to the counters and the day's work."""
+def record(
+    session: Session,
+    *,
+    project_id: str,
+    changes: Sequence[Change],
+    fresh_namespaces: Mapping[str, str] | None = None,
+) -> None:
+    """Journal what `changes` (already written) did to the counters and the day's work.
+
+    The namespace of a key is read now, after the write, except for keys this transaction
+    created (`fresh_namespaces`): nobody else can see, let alone move, those yet."""
     if not changes:
         return
-    namespaces = keys.namespaces_of(session, project_id=project_id, key_ids=sorted({c.key_id for c in changes}))
+    namespaces = dict(fresh_namespaces or {})
+    unknown = sorted({c.key_id for c in changes if c.key_id not in namespaces})
+    if unknown:
+        namespaces.update(keys.namespaces_of(session, project_id=project_id, key_ids=unknown))
     counts: Sums = {}
     tallies: Sums = {}
     for c in changes:
         namespace = namespaces.get(c.key_id, "")
+        words, chars = count_words(c.new_value), count_characters(c.new_value)
         if c.old_status is not None:
-            n, w, ch = _counted(c.old_value)
-            _add(counts, (c.language, namespace, c.old_status), (-n, -w, -ch))
-        _add(counts, (c.language, namespace, c.new_status), _counted(c.new_value))
-        work = work_of(
+            if c.old_value != c.new_value:
+                old_words, old_chars = count_words(c.old_value), count_characters(c.old_value)
+            else:
+                old_words, old_chars = words, chars
+            _add(counts, (c.language, namespace, c.old_status), (-1, -old_words, -old_chars))
+        _add(counts, (c.language, namespace, c.new_status), (1, words, chars))
+        written, reviewed, approved = work_kind(
             old_value=c.old_value,
             old_plurals=c.old_plurals,
             old_status=c.old_status,
@@ -124,7 +134,10 @@ def record(session: Session, *, project_id: str, changes: Sequence[Change]) -> N
             new_plurals=c.new_plurals,
             new_status=c.new_status,
         )
-        if work is not None:
+        if written or reviewed or approved:
+            work = (
+                (1, int(reviewed), int(approved), words, chars) if written else (0, int(reviewed), int(approved), 0, 0)
+            )
             _add(tallies, (c.at.date(), c.language, c.source, c.actor.user_id, c.actor.name[:200]), work)
     _append(session, COUNTS, project_id, counts)
     _append(session, TALLIES, project_id, tallies)
@@ -235,8 +248,12 @@ def tally_rows(rows: Iterable[Sequence[Any]]) -> Sums:
     new_plural_forms, new_status)."""
     sums: Sums = {}
     for at, language, source, user_id, user_name, ov, op, os_, nv, np, ns in rows:
-        work = work_of(old_value=ov, old_plurals=op, old_status=os_, new_value=nv, new_plurals=np, new_status=ns)
-        if work is not None:
+        written, reviewed, approved = work_kind(
+            old_value=ov, old_plurals=op, old_status=os_, new_value=nv, new_plurals=np, new_status=ns
+        )
+        if written or reviewed or approved:
+            words, chars = (count_words(nv), count_characters(nv)) if written else (0, 0)
+            work = (int(written), int(reviewed), int(approved), words, chars)
             _add(sums, (_day(at), language, source, user_id, (user_name or "")[:200]), work)
     return sums
 

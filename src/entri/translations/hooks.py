@@ -16,7 +16,7 @@ The source text is the one the same write sets, else the stored one (one read pe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -55,10 +55,16 @@ def _stored_sources(session: Session, *, language: str, key_ids: Sequence[str]) 
     return found
 
 
-def after_write(session: Session, *, project: ProjectLike, changes: Sequence[Change]) -> None:
+def after_write(
+    session: Session,
+    *,
+    project: ProjectLike,
+    changes: Sequence[Change],
+    fresh_namespaces: Mapping[str, str] | None = None,
+) -> None:
     """Count `changes` into the progress journals; remember their approved and AI-made values
     in the organization's memory."""
-    counts.record(session, project_id=project.id, changes=changes)
+    counts.record(session, project_id=project.id, changes=changes, fresh_namespaces=fresh_namespaces)
     source_language = project.source_language
     wanted = [(c, o) for c in changes if c.language != source_language and (o := _origin(c)) is not None]
     if not wanted:
