@@ -23,7 +23,7 @@ from entri.core.errors import BadRequest
 from entri.core.permissions import Permission
 from entri.core.principal import Principal
 from entri.core.vocabularies import Status
-from entri.keys import service as keys
+from entri.keys import namespaces as keys
 from entri.organizations import service as orgs
 from entri.projects import service as projects
 from entri.projects.models import Project
@@ -129,7 +129,7 @@ def progress(
         "namespaces": None,
     }
     if by_namespace:
-        key_counts = {ns: n for (_, ns), n in keys.count_by_namespace(session, project_ids=[project.id]).items()}
+        key_counts = keys.namespace_counts(session, project=project)
         by_ns: dict[str, list[stats.Bucket]] = {}
         for b in buckets:
             by_ns.setdefault(b.namespace, []).append(b)

@@ -174,36 +174,6 @@ def lock_rows(session: Session, *, key_ids: Sequence[str]) -> None:
         session.execute(select(Key.id).where(Key.id.in_(chunk)).order_by(Key.id).with_for_update())
 
 
-def namespaces_of(session: Session, *, project_id: str, key_ids: Sequence[str]) -> dict[str, str]:
-    """The namespace of each key, by id: one scan of the project's keys for big sets."""
-    if len(key_ids) >= 20_000:
-        wanted = set(key_ids)
-        return {k: ns for k, ns in all_namespaces(session, project_id=project_id).items() if k in wanted}
-    found: dict[str, str] = {}
-    ids = list(key_ids)
-    conn = session.connection()  # Core rows: this runs after every translation write
-    for start in range(0, len(ids), 900):
-        query = select(Key.id, Key.namespace).where(Key.id.in_(ids[start : start + 900]))
-        found.update({k: ns for k, ns in conn.execute(query).all()})
-    return found
-
-
-def all_namespaces(session: Session, *, project_id: str) -> dict[str, str]:
-    """The namespace of every key of a project, by id."""
-    query = select(Key.id, Key.namespace).where(Key.project_id == project_id)
-    return {k: ns for k, ns in session.connection().execute(query).all()}
-
-
-def count_by_namespace(session: Session, *, project_ids: Sequence[str]) -> dict[tuple[str, str], int]:
-    """Keys per (project id, namespace), counted on the listing index."""
-    query = (
-        select(Key.project_id, Key.namespace, func.count())
-        .where(Key.project_id.in_(list(project_ids)))
-        .group_by(Key.project_id, Key.namespace)
-    )
-    return {(p, ns): int(n) for p, ns, n in session.execute(query)}
-
-
 def lock_for_keys(session: Session, *, project: Project) -> None:
     """Queue behind any other transaction creating or deleting keys of this project (see the
     module docstring). Take it before reading which keys exist."""

@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from entri.core.bulk import insert_rows, table_of
 from entri.core.vocabularies import REVIEW_STATUSES, Status
 from entri.keys import hooks as key_hooks
-from entri.keys import service as keys
+from entri.keys import namespaces as keys
 from entri.translations.changes import Change
 from entri.translations.models import Translation, TranslationCount, TranslationHistory, TranslationTally
 from entri.translations.words import count_characters, count_words
