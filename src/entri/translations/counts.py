@@ -24,6 +24,7 @@ never wait for each other, and every row is summed by exactly one of them.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -42,6 +43,12 @@ from entri.translations.words import count_characters, count_words
 
 FOLD_AT = 256
 """Unfolded journal rows a project may have before a writer folds them."""
+CHECK_EVERY = 32
+"""A process looks at a project's unfolded rows after appending this many rows to its journals
+(one query), not after every write: a project has at most about FOLD_AT + CHECK_EVERY unfolded
+rows per process writing to it."""
+_appended: dict[str, int] = {}
+_appended_lock = threading.Lock()
 _IN_CHUNK = 900
 
 
@@ -148,6 +155,9 @@ def _append(session: Session, journal: Journal, project_id: str, sums: Sums, *, 
     rows = [(project_id, *dims, *values, folded) for dims, values in sums.items() if any(values)]
     if rows:
         insert_rows(session, journal.table, ("project_id", *journal.dims, *journal.sums, "folded"), rows)
+        if not folded:
+            with _appended_lock:
+                _appended[project_id] = _appended.get(project_id, 0) + len(rows)
 
 
 def _unfolded(journal: Journal, project_id: str) -> Any:
@@ -157,7 +167,14 @@ def _unfolded(journal: Journal, project_id: str) -> Any:
 
 
 def fold_if_due(session: Session, *, project_id: str) -> None:
-    """Fold a journal of the project that has more than FOLD_AT unfolded rows (one query)."""
+    """Fold a journal of the project that has more than FOLD_AT unfolded rows; looked at once
+    this process appended CHECK_EVERY rows to the project's journals since it last looked."""
+    with _appended_lock:
+        if _appended.get(project_id, 0) < CHECK_EVERY:
+            return
+        _appended.pop(project_id, None)
+        while len(_appended) > 10_000:  # projects written once and never again
+            _appended.pop(next(iter(_appended)))
     pending = session.execute(select(_unfolded(COUNTS, project_id), _unfolded(TALLIES, project_id))).one()
     for journal, unfolded in zip((COUNTS, TALLIES), pending, strict=True):
         if unfolded > FOLD_AT:
