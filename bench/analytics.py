@@ -199,7 +199,7 @@ def aggregates(db: Database, project_id: str, repeat: int) -> tuple[dict[str, An
             return list(session.execute(text(sql), {"p": project_id}).all())
 
     out["status_counts_ms"] = _ms(_timed(lambda: run(AGG_STATUS), repeat))
-    out["namespace_counts_ms"] = _ms(_timed(lambda: run(AGG_NAMESPACE), 3))
+    out["namespace_counts_ms"] = _ms(_timed(lambda: run(AGG_NAMESPACE), 2))
     for language, namespace, status, n in run(AGG_NAMESPACE):
         found[(language, namespace, status)] = int(n)
     with db.session(write=True) as session:
@@ -313,10 +313,12 @@ def run(kind: str, pg: str, keys: int, requests: int) -> dict[str, Any]:
             cpu = _cpu(db)
             result["progress_ms"] = _ms(_timed(lambda: get("progress"), requests))
             result["progress_cpu_ms_per_request"] = round((_cpu(db) - cpu) / requests * 1000, 2)
+            cpu = _cpu(db)
             result["progress_by_namespace_ms"] = _ms(_timed(lambda: get("progress", by="namespace"), requests // 2))
+            result["progress_by_namespace_cpu_ms_per_request"] = round((_cpu(db) - cpu) / (requests // 2) * 1000, 2)
             with db.session() as session:
                 result["journal_query_ms"] = _ms(_timed(lambda: stats.buckets(session, project_ids=[pid]), requests))
-            result["aggregate"], found = aggregates(db, pid, 5)
+            result["aggregate"], found = aggregates(db, pid, 3)
             result["checked_translations"] = check(db, pid, found)
             result["sample"] = get("progress")["languages"][0]
             result["write_cost"] = write_cost(client, db, pid, max(50, requests))
@@ -368,7 +370,10 @@ def main() -> None:
         ("contributors", result["contributors_ms"]),
     ):
         print(f"  {label:30} p50 {ms['p50']:9.2f} ms  p95 {ms['p95']:9.2f} ms  (n={ms['n']})")
-    print(f"  progress CPU per request (app + database): {result['progress_cpu_ms_per_request']} ms")
+    print(
+        f"  CPU per request (app + database): progress {result['progress_cpu_ms_per_request']} ms, "
+        f"by namespace {result['progress_by_namespace_cpu_ms_per_request']} ms"
+    )
     for key, value in cost.items():
         if key.startswith(("import", "record")):
             print(f"  {key:30} {value} {'ms' if key.endswith('_ms') else 's'}")
