@@ -1,4 +1,5 @@
-"""Translations and their append-only history.
+"""Translations, their append-only history, and the analytics journals the write path keeps
+(`TranslationCount`, `TranslationTally`; counts.py, docs/analytics.md).
 
 `version` counts writes to a translation; each history row records the version it produced,
 so history order is exact even when two writes land in the same millisecond.
