@@ -1,6 +1,6 @@
 """Progress counters and activity tallies, kept by the write path (docs/analytics.md).
 
-Counting 1M translation rows per progress request costs 0.1-1 s (bench/analytics.py); the sums
+Counting 1.1M translation rows per progress request costs 0.1-3 s (bench/analytics.py); the sums
 kept here cost a few hundred rows. Two journals (`models.TranslationCount`,
 `models.TranslationTally`) take one row per bucket a transaction changed:
 
@@ -329,7 +329,9 @@ def _day(value: Any) -> date:
 
 
 def rebuild(session: Session, *, project_id: str) -> None:
-    """Recount the project's progress counters from its translation rows."""
+    """Recount the project's progress counters from its translation rows. Not for a project
+    being written to (a concurrent writer's rows could be counted twice): the migration runs it,
+    the benchmark after seeding, an operator repairing a project offline."""
     t = COUNTS.table
     session.execute(delete(t).where(t.c.project_id == project_id))
     namespaces = keys.all_namespaces(session, project_id=project_id)
@@ -345,7 +347,8 @@ def rebuild(session: Session, *, project_id: str) -> None:
 
 
 def rebuild_tallies(session: Session, *, project_id: str) -> None:
-    """Recount the project's day-work tallies from its translation history."""
+    """Recount the project's day-work tallies from its translation history (same caveat as
+    `rebuild`; work on keys deleted since is gone with their history)."""
     t = TALLIES.table
     session.execute(delete(t).where(t.c.project_id == project_id))
     h = TranslationHistory
