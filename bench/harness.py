@@ -46,11 +46,8 @@ def machine_info() -> dict[str, Any]:
     cpu = ""
     with contextlib.suppress(OSError):
         cpu = next(
-            (
-                line.split(":", 1)[1].strip()
-                for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")
-            ),
+            (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+             if line.startswith("model name")),
             "",
         )
     mem_kib = 0
@@ -99,7 +96,9 @@ def run_floor(script: Path, keys: int, *extra: str) -> dict[str, Any]:
             f"floor script not found: {script}\n(the shared floor is expected at ../shared/bench/ beside the repo root)"
         )
     before = children_cpu()
-    out = subprocess.run([sys.executable, str(script), str(keys), *extra], capture_output=True, text=True, check=False)
+    out = subprocess.run(
+        [sys.executable, str(script), str(keys), *extra], capture_output=True, text=True, check=False
+    )
     if out.returncode != 0:
         raise SystemExit(f"{script.name} failed:\n{out.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])

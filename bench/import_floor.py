@@ -107,15 +107,8 @@ def database(kind: str, pg_url: str, label: str) -> Iterator[str | None]:
 
 
 def timed_import(
-    server: Server,
-    client: httpx.Client,
-    project: str,
-    database_url: str | None,
-    *,
-    language: str,
-    fmt: str,
-    content: bytes,
-    overwrite: bool,
+    server: Server, client: httpx.Client, project: str, database_url: str | None, *, language: str, fmt: str,
+    content: bytes, overwrite: bool,
 ) -> dict[str, Any]:
     body = json.dumps(
         {"language": language, "format": fmt, "content": content.decode(), "overwrite": overwrite}
@@ -171,11 +164,7 @@ def timed_import(
 
 
 def run_steps(
-    args: argparse.Namespace,
-    steps: list[str],
-    files: dict[str, bytes],
-    label: str,
-    body_limit: int,
+    args: argparse.Namespace, steps: list[str], files: dict[str, bytes], label: str, body_limit: int,
     floor: Callable[[], dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """One run of `steps` on a fresh server and database. With `floor`, the floor is run again right
@@ -183,10 +172,8 @@ def run_steps(
     under the same load: the shared machine's load drifts a lot within a run."""
     env = {"ENTRI_MAX_BODY_BYTES": str(body_limit)} if body_limit != DEFAULT_BODY_LIMIT else {}
     out: dict[str, Any] = {"steps": {}}
-    with (
-        database(args.db, args.pg_url, label) as url,
-        Server(src=args.src, entri=args.entri, database_url=url, env=env) as server,
-    ):
+    with database(args.db, args.pg_url, label) as url, Server(src=args.src, entri=args.entri, database_url=url,
+                                                              env=env) as server:
         out["server_pid"] = server.pid
         out["server_child_pids"] = server.app_pids()[1:]  # empty: uvicorn runs the app in `entri serve` itself
         with server.client() as client:
@@ -195,16 +182,8 @@ def run_steps(
                 language, which, overwrite = STEPS[name]
                 print(f"  {label}: {name} ...", flush=True)
                 adjacent = floor()["floor_s"] if floor else None
-                step = timed_import(
-                    server,
-                    client,
-                    project,
-                    url,
-                    language=language,
-                    fmt=args.format,
-                    content=files[which],
-                    overwrite=overwrite,
-                )
+                step = timed_import(server, client, project, url, language=language, fmt=args.format,
+                                    content=files[which], overwrite=overwrite)
                 if adjacent:
                     step["adjacent_floor_s"] = adjacent
                     step["ratio_to_adjacent_floor"] = round(step["seconds"] / adjacent, 2)
@@ -231,12 +210,8 @@ def main() -> None:
     parser.add_argument("--format", choices=("json-nested", "json-flat"), default="json-nested")
     parser.add_argument("--steps", default=None, help="comma list of " + ",".join(STEPS))
     parser.add_argument("--floor-runs", type=int, default=None, help="floor runs, the median one used (3; 1 if big)")
-    parser.add_argument(
-        "--no-adjacent-floors",
-        dest="adjacent_floors",
-        action="store_false",
-        help="do not run the floor again right before each step",
-    )
+    parser.add_argument("--no-adjacent-floors", dest="adjacent_floors", action="store_false",
+                        help="do not run the floor again right before each step")
     parser.add_argument("--repeat", type=int, default=1, help="runs of the steps, each on a fresh server; medians")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()

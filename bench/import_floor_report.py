@@ -85,38 +85,25 @@ def pace(big: dict[str, Any], big_keys: int, ref: dict[str, Any], ref_keys: int)
 
 
 def print_table(report: dict[str, Any]) -> None:
-    print(
-        f"\n{report['checkout']['commit'][:10]} ({report['checkout']['src']}), {report['database']}, "
-        f"{report['keys']} keys {report['format']} ({report['file_mib']} MiB), "
-        f"{len(report['runs'])} run(s), load {report['machine']['loadavg_at_start']} -> {report['loadavg_at_end']}"
-    )
+    print(f"\n{report['checkout']['commit'][:10]} ({report['checkout']['src']}), {report['database']}, "
+          f"{report['keys']} keys {report['format']} ({report['file_mib']} MiB), "
+          f"{len(report['runs'])} run(s), load {report['machine']['loadavg_at_start']} -> {report['loadavg_at_end']}")
     for name, f in report["floors"].items():
         db = f" + db {f['db_cpu_s']:.2f}" if "db_cpu_s" in f else ""
-        print(
-            f"  floor {name:<14} {f['floor_s']:>6.2f} s wall (parse {f['parse_s']:.2f}, insert {f['insert_s']:.2f};"
-            f" runs {f['all_floor_s']}), CPU {f['cpu_s']:.2f}{db} s, peak RSS {f['peak_rss_mb']:.0f} MiB"
-        )
-    print(
-        f"\n  {'step':<8} {'http':>4} {'wall s':>7} {'x floor':>7} {'x adj':>6} {'cpu s':>6} {'db cpu':>6}"
-        f" {'x fl cpu':>8} {'idle MiB':>8} {'peak MiB':>8} {'growth':>6} {'x fl pk':>7} {'hist+':>7}  response"
-    )
+        print(f"  floor {name:<14} {f['floor_s']:>6.2f} s wall (parse {f['parse_s']:.2f}, insert {f['insert_s']:.2f};"
+              f" runs {f['all_floor_s']}), CPU {f['cpu_s']:.2f}{db} s, peak RSS {f['peak_rss_mb']:.0f} MiB")
+    print(f"\n  {'step':<8} {'http':>4} {'wall s':>7} {'x floor':>7} {'x adj':>6} {'cpu s':>6} {'db cpu':>6}"
+          f" {'x fl cpu':>8} {'idle MiB':>8} {'peak MiB':>8} {'growth':>6} {'x fl pk':>7} {'hist+':>7}  response")
     for name, s in report["steps"].items():
         resp = s.get("response")
-        short = (
-            {k: resp[k] for k in ("imported", "created", "updated", "skipped") if k in resp}
-            if isinstance(resp, dict)
-            else str(resp)[:200]
-        )
-        print(
-            f"  {name:<8} {s['status']:>4} {s['seconds']:>7.2f} {s['ratio_to_floor']:>7.2f}"
-            f" {s.get('ratio_to_adjacent_floor', '-'):>6} {s['server_cpu_s']:>6.2f} {s.get('db_cpu_s', '-'):>6}"
-            f" {s['cpu_ratio_to_floor']:>8.2f} {s['idle_rss_mib']:>8.0f} {s['peak_rss_mib']:>8.0f}"
-            f" {s['growth_mib']:>6.0f} {s['growth_vs_floor_peak']:>7.2f}"
-            f" {s.get('history_rows_added', '-'):>7}  {short}"
-        )
+        short = {k: resp[k] for k in ("imported", "created", "updated", "skipped") if k in resp} \
+            if isinstance(resp, dict) else str(resp)[:200]
+        print(f"  {name:<8} {s['status']:>4} {s['seconds']:>7.2f} {s['ratio_to_floor']:>7.2f}"
+              f" {s.get('ratio_to_adjacent_floor', '-'):>6} {s['server_cpu_s']:>6.2f} {s.get('db_cpu_s', '-'):>6}"
+              f" {s['cpu_ratio_to_floor']:>8.2f} {s['idle_rss_mib']:>8.0f} {s['peak_rss_mib']:>8.0f}"
+              f" {s['growth_mib']:>6.0f} {s['growth_vs_floor_peak']:>7.2f}"
+              f" {s.get('history_rows_added', '-'):>7}  {short}")
     if "pace" in report:
         p = report["pace"]
-        print(
-            f"\n  pace: {p['us_per_key']} us/key vs {p['reference_us_per_key']} us/key at {p['reference_keys']} keys"
-            f" (wall x{p['pace_ratio']}, CPU x{p['cpu_pace_ratio']})"
-        )
+        print(f"\n  pace: {p['us_per_key']} us/key vs {p['reference_us_per_key']} us/key at {p['reference_keys']} keys"
+              f" (wall x{p['pace_ratio']}, CPU x{p['cpu_pace_ratio']})")

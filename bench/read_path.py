@@ -74,7 +74,9 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * pct / 100))]
 
 
-def sequential_cpu(server: Server, client: httpx.Client, paths: list[str], database_url: str | None) -> dict[str, Any]:
+def sequential_cpu(
+    server: Server, client: httpx.Client, paths: list[str], database_url: str | None
+) -> dict[str, Any]:
     """Server CPU per request over len(paths) sequential requests (plus the database's, on PostgreSQL)."""
     pids = server.app_pids()
     db_pids = pg_backend_pids(database_url) if database_url else []
@@ -116,12 +118,9 @@ def threaded_readers(server: Server, project: str, pages: int, seconds: int, con
             while time.perf_counter() < deadline:
                 t = time.perf_counter()
                 try:
-                    ok = (
-                        client.get(
-                            f"/api/projects/{project}/translations/fr?limit=100&page={rng.randint(1, pages)}"
-                        ).status_code
-                        == 200
-                    )
+                    ok = client.get(
+                        f"/api/projects/{project}/translations/fr?limit=100&page={rng.randint(1, pages)}"
+                    ).status_code == 200
                 except httpx.HTTPError:
                     ok = False
                 latencies[i].append((time.perf_counter() - t) * 1000)
@@ -231,29 +230,21 @@ def main() -> None:
 
 def print_table(report: dict[str, Any]) -> None:
     seq, health, load = report["page_sequential"], report["floor_health"], report["page_concurrent"]
-    print(
-        f"\n{report['checkout']['commit'][:10]} ({report['checkout']['src']}), {report['database']}, "
-        f"{report['server_workers']} workers, seed import en/fr {report['seed_import_seconds']} s"
-    )
+    print(f"\n{report['checkout']['commit'][:10]} ({report['checkout']['src']}), {report['database']}, "
+          f"{report['server_workers']} workers, seed import en/fr {report['seed_import_seconds']} s")
 
     def db(r: dict[str, Any]) -> str:
         return f", db {r['db_cpu_ms_per_request']} ms" if "db_cpu_ms_per_request" in r else ""
 
     print(f"  health floor   server CPU {health['server_cpu_ms_per_request']:.3f} ms/request{db(health)}")
-    print(
-        f"  page (100 rows) server CPU {seq['server_cpu_ms_per_request']:.3f} ms/request{db(seq)}"
-        f"  (x{seq['ratio_to_health_floor']} health; sequential p50 {seq['client_p50_ms']} ms)  target <= 1.5 ms"
-    )
+    print(f"  page (100 rows) server CPU {seq['server_cpu_ms_per_request']:.3f} ms/request{db(seq)}"
+          f"  (x{seq['ratio_to_health_floor']} health; sequential p50 {seq['client_p50_ms']} ms)  target <= 1.5 ms")
     first = report["first_pages_sequential"]
-    print(
-        f"  pages 1-5 only  server CPU {first['server_cpu_ms_per_request']:.3f} ms/request{db(first)}"
-        "  (random pages minus this: the cost of OFFSET on deep pages)"
-    )
-    print(
-        f"  {load['connections']} readers ({load['driver']}): {load['rps']} rps, p50 {load['p50_ms']:.1f} ms,"
-        f" p90 {load['p90_ms']:.1f} ms, p99 {load['p99_ms']:.1f} ms, errors {load['errors']}"
-        f"  (server CPU {load['server_cpu_ms_per_request']} ms/request)  target p99 <= 50 ms"
-    )
+    print(f"  pages 1-5 only  server CPU {first['server_cpu_ms_per_request']:.3f} ms/request{db(first)}"
+          "  (random pages minus this: the cost of OFFSET on deep pages)")
+    print(f"  {load['connections']} readers ({load['driver']}): {load['rps']} rps, p50 {load['p50_ms']:.1f} ms,"
+          f" p90 {load['p90_ms']:.1f} ms, p99 {load['p99_ms']:.1f} ms, errors {load['errors']}"
+          f"  (server CPU {load['server_cpu_ms_per_request']} ms/request)  target p99 <= 50 ms")
 
 
 if __name__ == "__main__":

@@ -245,3 +245,4 @@ def test_ai_confidence_with_a_human_source_is_refused_not_dropped(tenant, client
     assert "aiConfidence" in refused.json()["message"][0]
     ai = client.put(url, json={"value": "x", "source": "ai", "aiConfidence": 50}, headers=tenant.headers)
     assert ai.status_code == 200 and ai.json()["aiConfidence"] == 50
+
