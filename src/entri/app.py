@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from entri.activity.router import router as activity_router
 from entri.ai.router import router as ai_router
+from entri.analytics.router import router as analytics_router
 from entri.auth.deps import SECURE_SESSION_COOKIE, SESSION_COOKIE
 from entri.auth.router import router as auth_router
 from entri.compat.router import router as compat_router
@@ -57,6 +58,7 @@ ROUTERS = (
     webhooks_router,
     suggestions_router,
     compat_router,
+    analytics_router,
 )
 """Matching walks the routes in this order on every request: the hottest come first. No two
 routers share a path shape, so the order changes nothing else (tests/core check every route)."""

@@ -22,9 +22,10 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Engine, MetaData, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm.exc import ObjectDeletedError
 
 from entri.core.config import get_settings
-from entri.core.errors import Conflict
+from entri.core.errors import Conflict, NotFound
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -202,6 +203,9 @@ def retry_transient(fn: Callable[Concatenate[Session, P], R]) -> Callable[Concat
         for attempt in range(RETRY_ATTEMPTS):
             try:
                 return fn(session, *args, **kwargs)
+            except ObjectDeletedError as exc:
+                # An object the caller loaded before (a key) was deleted by the transaction we lost to.
+                raise NotFound("It was deleted meanwhile") from exc
             except Exception as exc:
                 if not is_transient(exc):
                     raise

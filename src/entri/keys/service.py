@@ -21,11 +21,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from entri.core.bulk import copy_rows, table_of
 from entri.core.clock import utcnow
+from entri.core.db import retry_transient
 from entri.core.errors import MAX_PROBLEMS, BadRequest, Conflict, NotFound
 from entri.core.ids import new_ids
 from entri.core.pagination import PageParams
 from entri.core.permissions import Permission
 from entri.core.principal import Principal
+from entri.keys import hooks
 from entri.keys.events import announce
 from entri.keys.models import SORT_PREFIX, Key, KeyTag
 from entri.keys.rules import MAX_BULK, key_problems
@@ -182,6 +184,16 @@ def validate_keys(items: Sequence[KeyFields]) -> None:
         raise BadRequest(problems[:MAX_PROBLEMS])
 
 
+def lock_rows(session: Session, *, key_ids: Sequence[str]) -> None:
+    """Lock key rows `FOR UPDATE`, in id order, before they are deleted or moved: a writer
+    inserting a translation of one of them holds a key-share lock on it (the foreign key) until it
+    commits, so the hooks (`keys/hooks.py`) then see every translation the key has."""
+    ids = sorted(key_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        session.execute(select(Key.id).where(Key.id.in_(chunk)).order_by(Key.id).with_for_update())
+
+
 def lock_for_keys(session: Session, *, project: Project) -> None:
     """Queue behind any other transaction creating or deleting keys of this project (see the
     module docstring). Take it before reading which keys exist."""
@@ -316,6 +328,9 @@ def _apply_changes(
         if other is not None and other.id != key.id:
             raise Conflict(f"Key '{new_name}' already exists in namespace '{new_namespace}'")
         said.update(previousKey=key.name, previousNamespace=key.namespace)
+        if new_namespace != key.namespace:
+            lock_rows(session, key_ids=[key.id])
+            hooks.moving(session, project_id=project.id, moves=[hooks.Move(key.id, key.namespace, new_namespace)])
         key.name, key.name_hash, key.namespace = new_name, name_hash(new_name), new_namespace
         key.sort_name = new_name[:SORT_PREFIX]
         projects.keys_reordered(session, project_id=project.id)
@@ -333,6 +348,7 @@ def _apply_changes(
     return said
 
 
+@retry_transient
 def update_key(
     session: Session, *, principal: Principal, project: Project, key_id: str, changes: dict[str, Any]
 ) -> Key:
@@ -345,6 +361,7 @@ def update_key(
     return key
 
 
+@retry_transient
 def update_keys(session: Session, *, principal: Principal, project: Project, items: Sequence[dict[str, Any]]) -> int:
     principal.require(Permission.MANAGE_KEYS)
     _bulk_size(items)
@@ -368,10 +385,13 @@ def update_keys(session: Session, *, principal: Principal, project: Project, ite
     return len(items)
 
 
+@retry_transient
 def delete_key(session: Session, *, principal: Principal, project: Project, key_id: str) -> Key:
     principal.require(Permission.MANAGE_KEYS)
     lock_for_keys(session, project=project)
     key = get_key(session, project=project, key_id=key_id)
+    lock_rows(session, key_ids=[key.id])
+    hooks.removing(session, project_id=project.id, key_ids=[key.id])
     announce(session, principal, project, "key.deleted", [(key.id, key.namespace, key.name)])
     session.delete(key)
     projects.adjust_key_count(session, project_id=project.id, delta=-1)
@@ -379,6 +399,7 @@ def delete_key(session: Session, *, principal: Principal, project: Project, key_
     return key
 
 
+@retry_transient
 def delete_keys(
     session: Session, *, principal: Principal, project: Project, key_ids: Sequence[str]
 ) -> tuple[int, list[str]]:
@@ -391,6 +412,9 @@ def delete_keys(
     ).all()
     found = {key_id for key_id, _, _ in doomed}
     if found:
+        ordered = sorted(found)
+        lock_rows(session, key_ids=ordered)
+        hooks.removing(session, project_id=project.id, key_ids=ordered)
         announce(
             session,
             principal,
@@ -469,6 +493,10 @@ def remove_keys(session: Session, *, project: Project, key_ids: Sequence[str]) -
             Key.project_id == project.id, Key.id.in_(wanted[start : start + 500])
         )
         doomed += [(key_id, namespace, name) for key_id, namespace, name in session.execute(query)]
+    if doomed:
+        ordered = sorted(d[0] for d in doomed)
+        lock_rows(session, key_ids=ordered)
+        hooks.removing(session, project_id=project.id, key_ids=ordered)  # the progress journals
     for start in range(0, len(doomed), 500):
         session.execute(delete(Key).where(Key.id.in_([d[0] for d in doomed[start : start + 500]])))
     projects.adjust_key_count(session, project_id=project.id, delta=-len(doomed))

@@ -1,5 +1,8 @@
-"""What the write path does after writing, in the same transaction: today, translation-memory
-capture (decisions.md 9, docs/memory.md). `service.write` calls `after_write` last.
+"""What the write path does after writing, in the same transaction: the progress counters and
+activity tallies (`counts.py`, docs/analytics.md) and translation-memory capture (decisions.md 9,
+docs/memory.md). `service.write` calls `after_write` last.
+
+Translation-memory capture:
 
 Captured:
 - a target-language value that becomes `approved`: origin `human`, or `import` when a file
@@ -17,7 +20,7 @@ The organization's `tm` settings switch each origin off (`captureApproved`, `cap
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,6 +30,7 @@ from entri.core.vocabularies import Action, Source, Status
 from entri.memory.capture import Origin, Segment, capture
 from entri.organizations import service as organizations
 from entri.organizations.settings import TmCapture
+from entri.translations import counts
 from entri.translations.changes import Change, ProjectLike
 from entri.translations.models import Translation
 
@@ -73,8 +77,16 @@ def _allowed(rules: TmCapture, origin: Origin) -> bool:
     return rules.ai
 
 
-def after_write(session: Session, *, project: ProjectLike, changes: Sequence[Change]) -> None:
-    """Remember the approved and AI-made values of `changes` in the organization's memory."""
+def after_write(
+    session: Session,
+    *,
+    project: ProjectLike,
+    changes: Sequence[Change],
+    fresh_namespaces: Mapping[str, str] | None = None,
+) -> None:
+    """Count `changes` into the progress journals; remember their approved and AI-made values
+    in the organization's memory."""
+    counts.record(session, project_id=project.id, changes=changes, fresh_namespaces=fresh_namespaces)
     source_language = project.source_language
     wanted = [(c, o) for c in changes if c.language != source_language and (o := _origin(c)) is not None]
     if not wanted:

@@ -173,10 +173,16 @@ def write(
     store.set_checks(session, rows.recheck)
     history_ids = new_ids("hist", len(rows.changes))
     store.append_history(session, (_history_row(hid, c) for hid, c in zip(history_ids, rows.changes, strict=True)))
+    # Keys created by this transaction: no other can move them yet, so their namespace is known.
+    fresh = {
+        p.write.key.id: str(getattr(p.write.key, "namespace", ""))
+        for p in planned
+        if getattr(p.write.key, "fresh", False)
+    }
     for plan in planned:
         if getattr(plan.write.key, "fresh", False):
             setattr(plan.write.key, "fresh", False)  # noqa: B010  (it has rows now: read them next time)
-    hooks.after_write(session, project=project, changes=rows.changes)
+    hooks.after_write(session, project=project, changes=rows.changes, fresh_namespaces=fresh)
     if announce:
         publish(session, events.events_of(project, rows.changes))
     return rows.changes

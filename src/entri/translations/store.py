@@ -20,12 +20,14 @@ from sqlalchemy.orm import Session
 
 from entri.core.bulk import copy_rows, insert_rows, table_of, update_rows
 from entri.core.db import TransientConflict
+from entri.core.errors import NotFound
 from entri.translations.models import Translation, TranslationHistory
 
 _TABLE = table_of(Translation.__table__)
 _HISTORY = table_of(TranslationHistory.__table__)
 _IN_CHUNK = 900
 LOCK_AT_MOST = 1000
+_FOREIGN_KEY_VIOLATION = "23503"
 
 UPDATE_COLUMNS = (
     "value",
@@ -138,7 +140,13 @@ def insert(session: Session, rows: Sequence[Sequence[Any]]) -> None:
     way the row is skipped, counted, and the transaction retried on fresh data."""
     if not rows:
         return
-    inserted = insert_rows(session, _TABLE, ROW_COLUMNS, rows, skip_conflicts=True)
+    try:
+        inserted = insert_rows(session, _TABLE, ROW_COLUMNS, rows, skip_conflicts=True)
+    except Exception as exc:
+        if getattr(exc, "sqlstate", None) == _FOREIGN_KEY_VIOLATION:
+            # PostgreSQL: the key was deleted (and committed) after the caller looked it up.
+            raise NotFound("Key not found: it was deleted meanwhile") from exc
+        raise
     if inserted != len(rows):
         raise LostRace(f"{len(rows) - inserted} translations were created concurrently")
 

@@ -1,0 +1,1 @@
+"""Analytics: progress, progress over time, contributors, overview, AI quality (docs/analytics.md)."""
