@@ -72,3 +72,19 @@ def test_v1_alias_hits_same_handlers(tenant, client):
         client.get(f"/api/v1/projects/{p['_id']}", headers=tenant.headers).json()
         == client.get(f"/api/projects/{p['_id']}", headers=tenant.headers).json()
     )
+
+
+def test_source_language_defaults_to_the_organizations(tenant, client):
+    """A project created without `sourceLanguage` takes the organization's
+    `defaultSourceLanguage` (`en` until it is set); `null` means the same."""
+    first = client.post("/api/projects", json={"name": "a", "targetLanguages": ["fr"]}, headers=tenant.headers)
+    assert first.status_code == 201 and first.json()["sourceLanguage"] == "en", first.text
+    r = client.patch(
+        "/api/organizations/current", json={"settings": {"defaultSourceLanguage": "pt-br"}}, headers=tenant.headers
+    )
+    assert r.status_code == 200, r.text
+    body = {"name": "b", "sourceLanguage": None, "targetLanguages": ["fr"]}
+    second = client.post("/api/projects", json=body, headers=tenant.headers)
+    assert second.status_code == 201 and second.json()["sourceLanguage"] == "pt-BR", second.text
+    named = client.post("/api/projects", json={"name": "c", "sourceLanguage": "de"}, headers=tenant.headers)
+    assert named.json()["sourceLanguage"] == "de"

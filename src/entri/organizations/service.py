@@ -173,6 +173,13 @@ def public_settings(org: Organization) -> dict[str, Any]:
     return org_settings.public(org.settings)
 
 
+def default_source_language(session: Session, *, organization_id: str) -> str:
+    """The organization's `defaultSourceLanguage` (`en` until set): a new project's source
+    language when its creator names none (docs/settings.md)."""
+    found = settings_of(session, organization_id=organization_id).get("defaultSourceLanguage")
+    return found if isinstance(found, str) and found else str(org_settings.DEFAULTS["defaultSourceLanguage"])
+
+
 def ai_settings(session: Session, *, organization_id: str, box: crypto.SecretBox | None = None) -> AiSettings:
     """The organization's AI provider, model, keys (decrypted on use), concurrency and tone;
     one primary-key read."""

@@ -42,7 +42,9 @@ class ProjectCreate(RequestModel):
 
     name: str = Field(min_length=1, max_length=200, examples=["Marketing Website"])
     description: str | None = Field(default=None, max_length=10_000)
-    sourceLanguage: LanguageCode = Field(examples=["en"])
+    sourceLanguage: LanguageCode | None = Field(
+        default=None, examples=["en"], description="Default: the organization's `defaultSourceLanguage`"
+    )
     targetLanguages: list[LanguageCode] = Field(default_factory=list, max_length=500, examples=[["fr", "de", "pt-BR"]])
     preferredModel: str | None = Field(default=None, max_length=100)
 

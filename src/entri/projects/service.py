@@ -19,6 +19,7 @@ from entri.core.pagination import PageParams
 from entri.core.permissions import Permission
 from entri.core.principal import Principal
 from entri.core.settings_merge import merged
+from entri.organizations import service as organizations
 from entri.projects.models import Project
 
 
@@ -73,14 +74,17 @@ def create_project(
     *,
     principal: Principal,
     name: str,
-    source_language: str,
+    source_language: str | None,
     target_languages: list[str],
     description: str | None = None,
     preferred_model: str | None = None,
 ) -> Project:
+    """`source_language` None: the organization's `defaultSourceLanguage` (docs/settings.md)."""
     principal.require(Permission.MANAGE_PROJECTS)
     if principal.project_id is not None:
         raise NotFound("Project not found")
+    if source_language is None:
+        source_language = organizations.default_source_language(session, organization_id=principal.organization_id)
     project = Project(
         id=new_id("proj"),
         organization_id=principal.organization_id,
