@@ -19,6 +19,7 @@ from entri.analytics.router import router as analytics_router
 from entri.auth.deps import SECURE_SESSION_COOKIE, SESSION_COOKIE
 from entri.auth.router import router as auth_router
 from entri.compat.router import router as compat_router
+from entri.compat.router import webhook_router as compat_webhook_router
 from entri.compat.transport import CompatDispatch
 from entri.core import crypto
 from entri.core.body_limit import BodyLimitMiddleware
@@ -59,6 +60,7 @@ ROUTERS = (
     suggestions_router,
     compat_router,
     analytics_router,
+    compat_webhook_router,
 )
 """Matching walks the routes in this order on every request: the hottest come first. No two
 routers share a path shape, so the order changes nothing else (tests/core check every route)."""

@@ -238,3 +238,15 @@ def direct_counts(session: Session, *, project_id: str) -> dict[str, int]:
     """Keys per namespace."""
     query = select(Key.namespace, func.count()).where(Key.project_id == project_id).group_by(Key.namespace)
     return {namespace: int(n) for namespace, n in session.execute(query)}
+
+
+def category_numbers(session: Session, *, project_id: str, namespaces: Iterable[str]) -> dict[str, int]:
+    """`{namespace: category number}` for those of `namespaces` that have a category."""
+    wanted = sorted(set(namespaces))
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), 500):
+        query = select(CompatCategory.namespace, CompatCategory.number).where(
+            CompatCategory.project_id == project_id, CompatCategory.namespace.in_(wanted[start : start + 500])
+        )
+        found.update({namespace: int(number) for namespace, number in session.execute(query)})
+    return found

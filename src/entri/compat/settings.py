@@ -1,10 +1,12 @@
 """The project setting `compat` (docs/compat.md, "Project settings"): the method-style API's
-switches for its dangerous methods and the project's labels. Pure: the projects service
-validates a settings PATCH with `problems`, the API reads with `switch_on` and `labels`.
+switches for its dangerous methods, the project's labels and its webhook URL. Pure: the
+projects service validates a settings PATCH with `problems` (and the webhook URL's addresses
+with the webhook SSRF guard), the API reads with `switch_on`, `labels` and `webhook_url`.
 
 ```json
 {"compat": {
   "allowDeleteString": true,
+  "webhookUrl": "https://example.com/l10n/webhook",
   "labels": [
     {"name": "Platform", "type": "select", "default": "ios",
      "options": [{"name": "iOS", "value": "ios"}, {"name": "Android", "value": "android"}]},
@@ -35,7 +37,10 @@ MAX_LABEL_NAME = 50
 MAX_OPTIONS = 100
 MAX_TAG = 100
 """keys/rules.py MAX_TAG: a value must fit in a tag with its label's name and a colon."""
+MAX_WEBHOOK_URL = 2000
+"""webhooks/rules.py MAX_URL: the compat webhook is sent by the same outbox and guard."""
 _HEX_ID = re.compile(r"^[0-9a-f]{32}$")
+_HTTP_URL = re.compile(r"\Ahttps?://[^\s\x00-\x1f\x7f]+\Z", re.IGNORECASE)
 _UNSTORABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 
 
@@ -81,6 +86,19 @@ def switch_on(settings: dict[str, Any] | None, method: str) -> bool:
     return isinstance(compat, dict) and compat.get(SWITCHES[method]) is True
 
 
+def webhook_url(settings: dict[str, Any] | None) -> str | None:
+    """The compat webhook's URL, exactly as set (it is the signature's key), or None."""
+    compat = (settings or {}).get("compat") or {}
+    url = compat.get("webhookUrl") if isinstance(compat, dict) else None
+    return url if isinstance(url, str) and url else None
+
+
+def new_webhook_url(old: dict[str, Any] | None, new: dict[str, Any] | None) -> str | None:
+    """The webhook URL `new` sets, when it differs from `old`'s (what a settings PATCH must check)."""
+    url = webhook_url(new)
+    return url if url is not None and url != webhook_url(old) else None
+
+
 def labels(settings: dict[str, Any] | None) -> list[Label]:
     """The project's labels, as stored (validated when they were set)."""
     compat = (settings or {}).get("compat") or {}
@@ -107,7 +125,7 @@ def problems(value: object, where: str = "settings.compat") -> list[str]:
     if not isinstance(value, dict):
         return [f"{where} must be an object"]
     found: list[str] = []
-    allowed = {*SWITCHES.values(), "labels"}
+    allowed = {*SWITCHES.values(), "labels", "webhookUrl"}
     found += [
         f"{where}: unknown field '{name}' (allowed: {', '.join(sorted(allowed))})"
         for name in value
@@ -120,7 +138,20 @@ def problems(value: object, where: str = "settings.compat") -> list[str]:
     ]
     if "labels" in value:
         found += _labels_problems(value["labels"], f"{where}.labels")
+    if "webhookUrl" in value:
+        found += _webhook_problems(value["webhookUrl"], f"{where}.webhookUrl")
     return found
+
+
+def _webhook_problems(value: object, where: str) -> list[str]:
+    """The URL's shape; its host's addresses are checked by the caller (the SSRF guard)."""
+    if value == "":
+        return []  # no webhook, like null
+    if not isinstance(value, str) or not _HTTP_URL.match(value):
+        return [f"{where} must be an http:// or https:// URL (or null: no webhook)"]
+    if len(value) > MAX_WEBHOOK_URL:
+        return [f"{where} must be at most {MAX_WEBHOOK_URL} characters"]
+    return []
 
 
 def _labels_problems(value: object, where: str) -> list[str]:

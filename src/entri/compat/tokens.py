@@ -120,3 +120,8 @@ def current_or_new(session: Session, *, principal: Principal, project: Project) 
 @retry_transient
 def rotate(session: Session, *, principal: Principal, project: Project) -> CompatToken:
     return issue(session, principal=principal, project=project)
+
+
+def readable(session: Session, *, project_id: str) -> str | None:
+    """The project's token as it is now (the compat webhook signs each try with it), or None."""
+    return session.scalar(select(CompatToken.token).where(CompatToken.project_id == project_id))

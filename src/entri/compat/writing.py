@@ -150,9 +150,10 @@ def create_string(session: Session, project: Project, grant: Grant, params: Para
 
 def delete_string(session: Session, project: Project, grant: Grant, params: Params) -> dict[str, Any]:
     number, key = _string(session, project, params)
-    event = _key_event("key.deleted", project, grant, key.id, key.namespace, key.name)
+    # Published before the key goes, as the main API does: subscribers (the compat webhook)
+    # still see its number and approved translations.
+    publish(session, [_key_event("key.deleted", project, grant, key.id, key.namespace, key.name)])
     keys.remove_keys(session, project=project, key_ids=[key.id])
-    publish(session, [event])
     return {"string_id": number}
 
 

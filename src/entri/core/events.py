@@ -60,7 +60,11 @@ class Event:
 Subscriber = Callable[[Session, Sequence[Event]], None]
 """Called with the session of the publishing transaction and the events, in publishing order."""
 
-DEFAULT_SUBSCRIBER_MODULES: tuple[str, ...] = ("entri.activity.subscriber", "entri.webhooks.subscriber")
+DEFAULT_SUBSCRIBER_MODULES: tuple[str, ...] = (
+    "entri.activity.subscriber",
+    "entri.webhooks.subscriber",
+    "entri.compat.webhook",
+)
 """Imported on the first publish; each registers its subscriber with `subscribe`. A module that
 is not installed (a slimmed-down build) is skipped."""
 

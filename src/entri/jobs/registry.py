@@ -22,7 +22,12 @@ Handler = Callable[["JobContext", Sequence["Item"]], None]
 """Processes one batch of pending items of one job and reports each item's outcome through the
 context (docs/jobs.md, "Handlers")."""
 
-DEFAULT_HANDLER_MODULES: tuple[str, ...] = ("entri.ai.jobs", "entri.memory.jobs", "entri.webhooks.jobs")
+DEFAULT_HANDLER_MODULES: tuple[str, ...] = (
+    "entri.ai.jobs",
+    "entri.memory.jobs",
+    "entri.webhooks.jobs",
+    "entri.compat.webhook_jobs",
+)
 """Modules every worker (the `entri serve` thread and `entri worker`) imports so their kinds are
 registered. Named as strings, not imported here: the job machinery sits below the domains that
 use it. Domains add theirs when they land (e.g. "entri.ai.jobs", "entri.memory.fill")."""

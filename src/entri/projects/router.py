@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from entri.auth.deps import CurrentPrincipal, scoped
-from entri.core.deps import DbSession, Paging, language_param
+from entri.core.deps import AppSettings, DbSession, Paging, language_param
 from entri.core.pagination import envelope
 from entri.core.schemas import ARCHIVED, ERROR_RESPONSES, conflict
 from entri.projects import service
@@ -55,7 +55,7 @@ def get_project(project_id: str, session: DbSession, principal: CurrentPrincipal
     "/{project_id}", response_model=ProjectOut, responses=conflict(ARCHIVED), summary="Update a project (partial)"
 )
 def update_project(
-    project_id: str, body: ProjectUpdate, session: DbSession, principal: CurrentPrincipal
+    project_id: str, body: ProjectUpdate, session: DbSession, principal: CurrentPrincipal, settings: AppSettings
 ) -> dict[str, Any]:
     changes = body.model_dump(exclude_unset=True)
     project = service.update_project(
@@ -64,6 +64,7 @@ def update_project(
         project_id=project_id,
         changes=changes,
         recheck=lambda s, p: recheck.recheck_project(s, project=p),
+        allow_private=settings.webhook_allow_private,
     )
     return project_out(project)
 

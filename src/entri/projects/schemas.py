@@ -69,7 +69,8 @@ class ProjectUpdate(PatchModel):
         description="Partial: objects merge key by key, null removes a key. `checks` (docs/checks.md): "
         "`severities` {check id: error|warning|off}, `dialect`, `identical` [texts]. `ai`: `instructions` "
         "(docs/ai.md). `compat` (docs/compat.md): `allowDeleteString`, `allowUpdateTranslation`, "
-        "`allowDisapproveAllTranslations`, `allowDeleteAllSuggestions` (booleans, off by default) and `labels`.",
+        "`allowDisapproveAllTranslations`, `allowDeleteAllSuggestions` (booleans, off by default), `labels` and "
+        "`webhookUrl` (the method-style API's webhook: http(s), public addresses only).",
         examples=[{"checks": {"severities": {"unchanged": "off"}, "identical": ["Entri"]}}],
     )
 

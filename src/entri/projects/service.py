@@ -21,6 +21,7 @@ from entri.core.principal import Principal
 from entri.core.settings_merge import merged
 from entri.organizations import service as organizations
 from entri.projects.models import Project
+from entri.webhooks import guard
 
 
 def get_project(session: Session, *, principal: Principal, project_id: str, for_write: bool = False) -> Project:
@@ -127,10 +128,12 @@ def update_project(
     project_id: str,
     changes: dict[str, object],
     recheck: Callable[[Session, Project], object] | None = None,
+    allow_private: bool = False,
 ) -> Project:
     """Apply a partial update. `recheck` (the translations' re-check) runs in the same
     transaction when the check settings or the source language change: every stored check
-    result depends on both (docs/checks.md)."""
+    result depends on both (docs/checks.md). A new `compat.webhookUrl` must reach public
+    addresses only, as webhooks must (`allow_private`: ENTRI_WEBHOOK_ALLOW_PRIVATE)."""
     principal.require(Permission.MANAGE_PROJECTS)
     project = get_project(session, principal=principal, project_id=project_id, for_write=True)
     old_source, old_checks = project.source_language, (project.settings or {}).get("checks")
@@ -152,6 +155,12 @@ def update_project(
             found += _ai_settings_problems(new_settings["ai"])
         if new_settings.get("compat") is not None:
             found += compat_settings.problems(new_settings["compat"])
+            url = None if found else compat_settings.new_webhook_url(project.settings, new_settings)
+            if url is not None:
+                try:
+                    guard.validate(url, allow_private=allow_private)
+                except guard.Refused as exc:
+                    found.append(f"settings.compat.webhookUrl: {exc}")
         if found:
             raise BadRequest(found)
         project.settings = new_settings

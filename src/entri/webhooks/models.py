@@ -4,7 +4,9 @@ the per-language marks that keep `language.completed` from firing twice (docs/we
 A delivery row is written in the transaction of the change it announces, together with the
 job that will send it, so a rolled-back change leaves none and a committed one cannot be lost.
 The row keeps the exact body sent (every retry sends the same bytes) and the outcome of its
-latest try.
+latest try. A delivery of another `kind` than a subscription's (`compat`: the method-style API's
+webhook, docs/compat.md) has no subscription: the channel that writes it gives its URL and
+headers at send time.
 """
 
 from __future__ import annotations
@@ -53,11 +55,16 @@ class WebhookDelivery(Base):
     __table_args__ = (
         # The delivery log, newest first.
         Index("ix_webhook_deliveries_log", "webhook_id", "created_at"),
+        # A channel's deliveries of one project: its log, and the untried ones a send folds in.
+        Index("ix_webhook_deliveries_channel", "kind", "project_id", "created_at"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     """Sent as X-Webhook-Id: the same on every try, for receivers' idempotency."""
-    webhook_id: Mapped[str] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"))
+    webhook_id: Mapped[str | None] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"), nullable=True)
+    """None for a channel's delivery (`kind` other than `webhook`)."""
+    kind: Mapped[str] = mapped_column(String(16), default="webhook", server_default="webhook")
+    """`webhook` (a subscription's), or the channel that wrote it (`compat`)."""
     organization_id: Mapped[str] = mapped_column(String(32))
     project_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     event: Mapped[str] = mapped_column(String(64))

@@ -5,11 +5,16 @@
 (`webhooks/jobs.py`) makes one try of each delivery and records it here: a success, a failure
 with the next try scheduled as a job of its own (`run_after` = the retry time), or the last
 failure, which counts towards turning the subscription off.
+
+A channel (the method-style API's webhook, `kind` `compat`) writes deliveries without a
+subscription and sends them with a job kind of its own: it plans each try itself (URL, headers,
+and on a first try a body folding in its other untried deliveries, `Plan.absorbs`), and the
+recording, retries and log here are the same (docs/compat.md, "Webhook").
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,10 +35,13 @@ from entri.webhooks.sender import Result
 from entri.webhooks.signing import signature_header
 
 KIND = "webhook.deliver"
+WEBHOOK = "webhook"
+"""The `kind` of a subscription's deliveries; a channel's have its own (`compat`)."""
 PENDING, SUCCEEDED, FAILED = "pending", "succeeded", "failed"
 COLUMNS = (
     "id",
     "webhook_id",
+    "kind",
     "organization_id",
     "project_id",
     "event",
@@ -50,13 +58,14 @@ COLUMNS = (
 
 @dataclass(frozen=True, slots=True)
 class NewDelivery:
-    webhook_id: str
+    webhook_id: str | None
     organization_id: str
     project_id: str | None
     event: str
     body: str
     manual: bool = False
     redelivery_of: str | None = None
+    kind: str = WEBHOOK
 
 
 def envelope(event: str, at: datetime, data: dict[str, Any]) -> str:
@@ -64,8 +73,16 @@ def envelope(event: str, at: datetime, data: dict[str, Any]) -> str:
     return orjson.dumps({"event": event, "timestamp": iso(at), "data": data}).decode()
 
 
-def add(session: Session, deliveries: Sequence[NewDelivery], *, created_by: str | None = None) -> list[str]:
-    """Insert `deliveries` and enqueue one job that sends them (flushes; the caller commits)."""
+def add(
+    session: Session,
+    deliveries: Sequence[NewDelivery],
+    *,
+    created_by: str | None = None,
+    job_kind: str = KIND,
+    run_after: datetime | None = None,
+) -> list[str]:
+    """Insert `deliveries` and enqueue one job of `job_kind` that sends them, no earlier than
+    `run_after` (flushes; the caller commits)."""
     if not deliveries:
         return []
     now = utcnow()
@@ -74,6 +91,7 @@ def add(session: Session, deliveries: Sequence[NewDelivery], *, created_by: str 
         (
             i,
             d.webhook_id,
+            d.kind,
             d.organization_id,
             d.project_id,
             d.event,
@@ -93,7 +111,7 @@ def add(session: Session, deliveries: Sequence[NewDelivery], *, created_by: str 
     for delivery_id, d in zip(ids, deliveries, strict=True):
         by_org.setdefault(d.organization_id, []).append(delivery_id)
     for organization_id, members in by_org.items():
-        _enqueue(session, organization_id, members, created_by=created_by, run_after=None)
+        _enqueue(session, organization_id, members, created_by=created_by, run_after=run_after, job_kind=job_kind)
     return ids
 
 
@@ -104,12 +122,13 @@ def _enqueue(
     *,
     created_by: str | None,
     run_after: datetime | None,
+    job_kind: str = KIND,
 ) -> None:
     jobs.enqueue(
         session,
         organization_id=organization_id,
         project_id=None,
-        kind=KIND,
+        kind=job_kind,
         payload=None,
         items=({"deliveryId": delivery_id} for delivery_id in delivery_ids),
         created_by=created_by,
@@ -117,10 +136,12 @@ def _enqueue(
     )
 
 
-def schedule(session: Session, organization_id: str, retries: dict[datetime, list[str]]) -> None:
+def schedule(
+    session: Session, organization_id: str, retries: dict[datetime, list[str]], *, job_kind: str = KIND
+) -> None:
     """Enqueue the next tries: one job per retry time, claimed no earlier than that time."""
     for retry_at, delivery_ids in sorted(retries.items()):
-        _enqueue(session, organization_id, delivery_ids, created_by=None, run_after=retry_at)
+        _enqueue(session, organization_id, delivery_ids, created_by=None, run_after=retry_at, job_kind=job_kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +149,7 @@ class Plan:
     """What one try of a delivery needs, read before the (slow) HTTP call."""
 
     delivery_id: str
-    webhook_id: str
+    webhook_id: str | None
     organization_id: str
     state: str
     attempts: int
@@ -138,6 +159,17 @@ class Plan:
     event: str
     body: bytes
     signature: str
+    kind: str = WEBHOOK
+    project_id: str | None = None
+    headers: Mapping[str, str] | None = None
+    """A channel's headers, sent instead of the X-Webhook-* ones (sender.headers_of)."""
+    refusal: str | None = None
+    """Why a channel's delivery cannot be sent (`sendable` False): it ends failed with this."""
+    built: bool = False
+    """`body` was built for this try (a channel's first try): `record` stores it, so every
+    later try sends the same bytes."""
+    absorbs: tuple[str, ...] = ()
+    """Other untried deliveries whose contents the built `body` carries too: `record` deletes them."""
 
 
 def plans(session: Session, delivery_ids: Sequence[str], *, now: datetime) -> dict[str, Plan]:
@@ -153,6 +185,7 @@ def plans(session: Session, delivery_ids: Sequence[str], *, now: datetime) -> di
         found[delivery.id] = Plan(
             delivery_id=delivery.id,
             webhook_id=webhook.id,
+            project_id=delivery.project_id,
             organization_id=delivery.organization_id,
             state=delivery.state,
             attempts=delivery.attempts,
@@ -197,6 +230,7 @@ def record(session: Session, plan: Plan, result: Result, *, now: datetime) -> Re
     tries = plan.attempts + 1
     retry_at = None if result.ok or tries >= MAX_TRIES else now + RETRY_DELAYS[tries - 1]
     state = SUCCEEDED if result.ok else (PENDING if retry_at else FAILED)
+    sent_body = {"body": plan.body.decode("utf-8")} if plan.built else {}
     changed = session.execute(
         update(WebhookDelivery)
         .where(
@@ -205,6 +239,7 @@ def record(session: Session, plan: Plan, result: Result, *, now: datetime) -> Re
             WebhookDelivery.attempts == plan.attempts,
         )
         .values(
+            **sent_body,
             state=state,
             attempts=tries,
             next_attempt_at=retry_at,
@@ -218,6 +253,17 @@ def record(session: Session, plan: Plan, result: Result, *, now: datetime) -> Re
     )
     if not changed.rowcount:  # type: ignore[attr-defined]
         return None
+    if plan.absorbs:
+        # Folded into this one's body; one another try has claimed since stays (sent twice at worst).
+        session.execute(
+            delete(WebhookDelivery).where(
+                WebhookDelivery.id.in_(plan.absorbs),
+                WebhookDelivery.state == PENDING,
+                WebhookDelivery.attempts == 0,
+            )
+        )
+    if plan.webhook_id is None:  # a channel's delivery: no subscription to count failures for
+        return Recorded(state=state, retry_at=retry_at)
     if retry_at is not None:
         return Recorded(state=state, retry_at=retry_at)  # the caller schedules it (`schedule`)
     if result.ok:

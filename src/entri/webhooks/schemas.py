@@ -135,7 +135,7 @@ class DeliveryOut(ResponseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [_DELIVERY]})
 
     id: str = Field(alias="_id", description="Sent as X-Webhook-Id on every try")
-    webhookId: str
+    webhookId: str | None = Field(description="Null for a delivery of the compat webhook (docs/compat.md)")
     event: str
     state: str = Field(description="pending, succeeded or failed (all 7 tries spent, or the webhook was turned off)")
     attempt: int = Field(description="Tries made so far (at most 7)")

@@ -16,7 +16,7 @@ import asyncio
 import socket
 import ssl
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -37,6 +37,9 @@ class Request:
     signature: str
     timestamp: str
     """X-Webhook-Timestamp: when this try was made (ISO 8601 UTC)."""
+    headers: Mapping[str, str] | None = None
+    """A channel's own headers (the compat webhook's X-Localization), sent instead of the
+    X-Webhook-* ones."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +66,8 @@ def _tls() -> ssl.SSLContext:
 
 
 def headers_of(request: Request) -> dict[str, str]:
+    if request.headers is not None:
+        return {"Content-Type": "application/json", "User-Agent": USER_AGENT, **request.headers}
     return {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
