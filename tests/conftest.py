@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -23,6 +24,12 @@ from entri.core.migrate import upgrade
 from entri.core.permissions import Role
 from entri.organizations import service as orgs
 from entri.tokens import service as tokens
+
+hypothesis_settings.register_profile("entri", deadline=None)
+hypothesis_settings.load_profile("entri")
+"""No per-example deadline anywhere: CI shares two cores with other jobs, and a 200 ms deadline
+failed property tests at random (an example took 258 ms once, 0.4 ms when replayed). Tests keep
+their own `max_examples`; the slow-input guarantees live in tests that time what they mean to."""
 
 PG_ENV = "ENTRI_TEST_DATABASE_URL"
 

@@ -100,7 +100,8 @@ def test_no_wait_starts_the_job_and_returns(cli: Cli, behaviour: Server) -> None
     assert fr["jobId"].startswith("job_") and fr["total"] == 44 and "status" not in fr
     with cli.server.http() as http:  # started indeed; stop it so that it leaves the fake alone
         url = f"/api/projects/{project_id}/ai/translate/batch/cancel/{fr['jobId']}"
-        assert http.post(url).json()["cancelRequested"] is True
+        state = http.post(url).json()  # the fake is quick: the job may have ended already
+        assert state["cancelRequested"] is True or state["status"] in ("succeeded", "partially_failed", "failed")
     unknown = cli("translate", "ja")
     assert unknown.code == 1 and "'ja' is not a target language of the project (fr, de)" in unknown.err
     wrong = cli("translate", "fr", "--provider", "anthropic")
