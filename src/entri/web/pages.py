@@ -23,7 +23,7 @@ from entri.formats import FORMAT_IDS
 from entri.organizations import service as orgs
 from entri.projects import service as projects
 from entri.translations import stats
-from entri.web.context import PREFIX, MaybePrincipal, page, refusal
+from entri.web.context import PREFIX, MaybePrincipal, page, refusal, set_session_cookie
 
 router = APIRouter()
 
@@ -58,15 +58,7 @@ async def login(
         except Unauthorized as exc:
             return page(request, "login.html", None, status_code=401, error=str(exc), email=email)
     response = RedirectResponse(PREFIX, status_code=303)
-    response.set_cookie(
-        session_cookie_name(settings),
-        result.cookie_value,
-        httponly=True,
-        samesite="lax",
-        secure=settings.cookie_secure,
-        max_age=settings.session_days * 86400,
-        path="/",
-    )
+    set_session_cookie(response, settings, result.cookie_value)
     return response
 
 
