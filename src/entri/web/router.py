@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
 from entri.core.errors import NotFound
-from entri.web import account, editor, organization, pages, webhooks
+from entri.web import account, editor, organization, pages, project_admin, webhooks
 from entri.web.context import PREFIX, STATIC
 
 STATIC_FILES = {
@@ -23,6 +23,7 @@ router.include_router(editor.router, prefix=PREFIX)
 router.include_router(account.router, prefix=PREFIX)
 router.include_router(organization.router, prefix=PREFIX)
 router.include_router(webhooks.router, prefix=PREFIX)
+router.include_router(project_admin.router, prefix=PREFIX)
 router.include_router(account.outside)
 
 
