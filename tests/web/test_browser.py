@@ -132,11 +132,32 @@ def test_viewer_gets_no_edit_controls_and_axe_finds_nothing_serious(tenant: Tena
     viewer = tenant.member("viewer")
     page = _sign_in(browser, live, viewer.email, viewer.password)
     axe = Axe()
-    for path in ("/app", f"/app/projects/{project.id}", project.editor):
+    pages = ("/app", f"/app/projects/{project.id}", project.editor, "/app/settings", "/app/members", "/app/activity")
+    pages += (f"/app/projects/{project.id}/settings", f"/app/projects/{project.id}/memory", "/app/account")
+    for path in pages:
         page.goto(f"{live}{path}")
         results = axe.run(page)
         serious = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
         assert not serious, (path, [(v["id"], v["help"]) for v in serious])
     assert page.locator("textarea").count() == 0
     assert page.locator("button", has_text="Approve").count() == 0
+    page.close()
+
+
+def test_admin_creates_a_token_and_sees_it_once(tenant: Tenant, live: str, browser: Any) -> None:
+    page = _sign_in(browser, live, tenant.owner.email, tenant.owner.password)
+    page.goto(f"{live}/app/tokens")
+    page.locator("#tok-name").focus()
+    page.keyboard.type("Browser CI")
+    page.keyboard.press("Enter")
+    shown = page.locator("#new-token")
+    shown.wait_for()
+    value = shown.input_value()
+    assert value.startswith("entri_")
+    me = tenant.client.get("/api/auth/me", headers={"X-API-Key": value})
+    assert me.status_code == 200 and me.json()["role"] == "developer"
+    page.reload()
+    page.locator("#tokens").wait_for()
+    assert page.locator("#new-token").count() == 0
+    assert value not in page.content() and f"entri_…{value[-4:]}" in page.content()
     page.close()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from entri.auth.models import AuthSession
 from entri.core.clock import utcnow
-from entri.core.errors import Unauthorized
+from entri.core.errors import BadRequest, Unauthorized
 from entri.core.ids import new_id
 from entri.core.security import hash_password, hash_token, random_secret, verify_password
 from entri.organizations import service as orgs
@@ -71,6 +71,28 @@ def end_sessions(session: Session, *, user_id: str) -> int:
     """Sign the user out of every browser (after a password reset); how many sessions ended."""
     result = session.execute(delete(AuthSession).where(AuthSession.user_id == user_id))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+MIN_PASSWORD_LENGTH = 8
+"""The same floor as an invitation's new account (organizations/invitations.py)."""
+
+
+def change_password(session: Session, *, user_id: str, current: str, new: str, keep_cookie: str | None) -> int:
+    """A signed-in user's new password, proven with the current one; commits. Every other
+    browser session of the user ends (a stolen session does not outlive the change); the one
+    with `keep_cookie` stays. Returns how many sessions ended."""
+    user = orgs.get_user(session, user_id=user_id)
+    if user is None or not verify_password(user.password_hash, current):
+        raise Unauthorized("The current password is wrong")
+    if len(new) < MIN_PASSWORD_LENGTH:
+        raise BadRequest([f"password: must be at least {MIN_PASSWORD_LENGTH} characters"])
+    user.password_hash = hash_password(new)
+    query = delete(AuthSession).where(AuthSession.user_id == user_id)
+    if keep_cookie:
+        query = query.where(AuthSession.token_hash != hash_token(keep_cookie))
+    ended = int(getattr(session.execute(query), "rowcount", 0) or 0)
+    session.commit()
+    return ended
 
 
 def resolve_session(session: Session, *, cookie_value: str) -> tuple[User, Membership] | None:

@@ -130,11 +130,11 @@ def invite(
 ) -> dict[str, Any]:
     service.resolve_org_id(principal, org_id)
     issued = invitations.invite(session, principal=principal, email=body.email, role=body.role, name=body.name)
-    url = f"{_public_base(request, settings)}/invite/{issued.token}"
+    url = f"{public_base(request, settings)}/invite/{issued.token}"
     return {**_invitation_out(issued.invitation), "inviteUrl": url, "inviteToken": issued.token}
 
 
-def _public_base(request: Request, settings: AppSettings) -> str:
+def public_base(request: Request, settings: AppSettings) -> str:
     """`ENTRI_PUBLIC_URL` when it is set, else the URL this request came to (the server's own
     default, `http://127.0.0.1:8080`, would send an invitee on another machine nowhere)."""
     if "public_url" in settings.model_fields_set:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from entri.analytics import service as analytics
 from entri.auth import service as auth_service
 from entri.auth.csrf import refuse_cross_origin
 from entri.auth.deps import CurrentPrincipal, session_cookie_name
@@ -23,7 +24,7 @@ from entri.formats import FORMAT_IDS
 from entri.organizations import service as orgs
 from entri.projects import service as projects
 from entri.translations import stats
-from entri.web.context import PREFIX, MaybePrincipal, page, refusal
+from entri.web.context import PREFIX, MaybePrincipal, page, refusal, set_session_cookie
 
 router = APIRouter()
 
@@ -58,15 +59,7 @@ async def login(
         except Unauthorized as exc:
             return page(request, "login.html", None, status_code=401, error=str(exc), email=email)
     response = RedirectResponse(PREFIX, status_code=303)
-    response.set_cookie(
-        session_cookie_name(settings),
-        result.cookie_value,
-        httponly=True,
-        samesite="lax",
-        secure=settings.cookie_secure,
-        max_age=settings.session_days * 86400,
-        path="/",
-    )
+    set_session_cookie(response, settings, result.cookie_value)
     return response
 
 
@@ -100,7 +93,17 @@ def project_page(request: Request, project_id: str, principal: MaybePrincipal, s
         return _to_login()
     project = projects.get_project(session, principal=principal, project_id=project_id)
     progress = stats.completion(session, project_id=project.id)
-    return page(request, "project.html", principal, project=project, progress=progress, formats=FORMAT_IDS)
+    series = analytics.progress_over_time(session, principal=principal, project=project, days=30)
+    return page(
+        request,
+        "project.html",
+        principal,
+        project=project,
+        progress=progress,
+        formats=FORMAT_IDS,
+        series=series,
+        peak=max([1, *(d["translations"] + d["reviews"] + d["approvals"] for d in series)]),
+    )
 
 
 @router.post("/projects/{project_id}/import", response_class=HTMLResponse)

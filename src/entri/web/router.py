@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
 from entri.core.errors import NotFound
-from entri.web import editor, pages
+from entri.web import account, editor, organization, pages, project_admin, webhooks
 from entri.web.context import PREFIX, STATIC
 
 STATIC_FILES = {
@@ -20,6 +20,11 @@ STATIC_FILES = {
 router = APIRouter(include_in_schema=False)
 router.include_router(pages.router, prefix=PREFIX)
 router.include_router(editor.router, prefix=PREFIX)
+router.include_router(account.router, prefix=PREFIX)
+router.include_router(organization.router, prefix=PREFIX)
+router.include_router(webhooks.router, prefix=PREFIX)
+router.include_router(project_admin.router, prefix=PREFIX)
+router.include_router(account.outside)
 
 
 @router.get(PREFIX + "/static/{name}")
