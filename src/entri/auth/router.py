@@ -9,8 +9,9 @@ from fastapi import APIRouter, Depends, Request, Response
 from entri.auth import service
 from entri.auth.csrf import csrf_token, refuse_cross_origin, require_csrf
 from entri.auth.deps import CurrentPrincipal, session_cookie_name
-from entri.auth.schemas import AcceptInviteBody, LoginBody, MeOut
+from entri.auth.schemas import AcceptInviteBody, LoginBody, MeOut, PasswordBody
 from entri.core.deps import AppSettings, DbSession
+from entri.core.errors import Forbidden
 from entri.core.ratelimit import digest, throttle
 from entri.core.schemas import ERROR_RESPONSES, conflict
 from entri.organizations import invitations
@@ -93,6 +94,28 @@ def logout(request: Request, session: DbSession, settings: AppSettings) -> Respo
     response = Response(status_code=204)
     response.delete_cookie(name, path="/", secure=settings.cookie_secure, httponly=True, samesite="lax")
     return response
+
+
+@router.post(
+    "/password",
+    status_code=204,
+    summary="Change your password (signed in with the session cookie); ends your other sessions",
+)
+def change_password(
+    body: PasswordBody, request: Request, principal: CurrentPrincipal, session: DbSession, settings: AppSettings
+) -> Response:
+    """The current password proves it is you (a left-open browser is not enough); the other
+    sessions of the account end, this one stays. API tokens cannot change a password."""
+    if principal.token_id is not None or principal.user_id is None:
+        raise Forbidden("Sign in with your password to change it; API tokens cannot")
+    service.change_password(
+        session,
+        user_id=principal.user_id,
+        current=body.currentPassword,
+        new=body.newPassword,
+        keep_cookie=request.cookies.get(session_cookie_name(settings)),
+    )
+    return Response(status_code=204)
 
 
 @router.get("/me", response_model=MeOut, summary="Who the current credentials belong to")

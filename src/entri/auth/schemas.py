@@ -7,6 +7,17 @@ from pydantic import ConfigDict, Field
 from entri.core.schemas import RequestModel, ResponseModel
 
 
+class PasswordBody(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"currentPassword": "correct-horse-battery-staple", "newPassword": "a longer passphrase"}]
+        }
+    )
+
+    currentPassword: str = Field(min_length=1, max_length=1000)
+    newPassword: str = Field(min_length=1, max_length=1000, description="At least 8 characters")
+
+
 class LoginBody(RequestModel):
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"email": "alice@acme.com", "password": "correct-horse-battery-staple"}]}
