@@ -130,7 +130,7 @@ def route_path(world: World, route: str) -> str:
         ("projects", new_project(targetLanguages="fr"), "targetLanguages"),
         ("projects", new_project(targetLanguages=[1, 2]), "targetLanguages"),
         ("projects", {"sourceLanguage": "en"}, "name"),
-        ("projects", {"name": "x"}, "sourceLanguage"),
+        ("projects", {"name": "x", "sourceLanguage": 5}, "sourceLanguage"),  # omitted: the org default
         ("keys", {"key": ["a"]}, "key"),
         ("keys", {"key": "k", "tags": "ui"}, "tags"),
         ("keys", {"key": "k", "isPlural": "sometimes"}, "isPlural"),
